@@ -1,0 +1,50 @@
+package dev.hearth.isolation.injvm;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads of one in-JVM instance: at most {@code threads} of them, each created only when a
+ * request needs it and retired after a while without work, daemon, named
+ * {@code <service>-<instanceId>-<n>}. The queue is unbounded because the supervisor already bounds
+ * the requests in flight per instance; the thread count is what must not grow.
+ */
+final class InstanceExecutor extends ThreadPoolExecutor {
+
+    /** How long an idle thread of a running instance lives before it is retired. */
+    static final long IDLE_THREAD_SECONDS = 10;
+
+    private final Runnable onTerminated;
+
+    InstanceExecutor(String threadNamePrefix, int threads, Runnable onTerminated) {
+        super(threads, threads, IDLE_THREAD_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new NamedDaemonThreads(threadNamePrefix));
+        allowCoreThreadTimeOut(true);
+        this.onTerminated = onTerminated;
+    }
+
+    /** Runs once, after shutdown, when the last thread has ended (or at once if there was none). */
+    @Override
+    protected void terminated() {
+        onTerminated.run();
+    }
+
+    private static final class NamedDaemonThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger count = new AtomicInteger();
+
+        NamedDaemonThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable work) {
+            Thread thread = new Thread(work, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}
