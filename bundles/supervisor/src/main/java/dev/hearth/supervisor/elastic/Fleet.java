@@ -11,8 +11,10 @@ import java.util.List;
  */
 final class Fleet {
 
-    /** Instances STARTING or READY, in start order. Stopping instances are no longer listed. */
+    /** Instances STARTING or READY, in start order: the ones that take requests. */
     final List<RunningInstance> instances = new ArrayList<>();
+    /** Instances taken out of service that have not ended yet; they still count and are metered. */
+    final List<RunningInstance> retiring = new ArrayList<>();
     final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
     int starting;
     int ready;
@@ -41,11 +43,17 @@ final class Fleet {
     }
 
     boolean isEmpty() {
-        return instances.isEmpty() && queue.isEmpty() && !restartPending;
+        return instances.isEmpty() && retiring.isEmpty() && queue.isEmpty() && !restartPending;
+    }
+
+    /** Instances that have not ended: starting, ready or stopping. */
+    int size() {
+        return instances.size() + retiring.size();
     }
 
     /** Takes an instance out of the fleet; its in-flight requests no longer count here. */
     void remove(RunningInstance ri) {
+        retiring.remove(ri);
         if (instances.remove(ri)) {
             if (ri.state == RunningInstance.State.STARTING) {
                 starting--;

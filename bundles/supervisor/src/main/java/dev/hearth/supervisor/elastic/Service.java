@@ -278,9 +278,9 @@ final class Service {
         boolean givenUp;
         synchronized (this) {
             ri.activationDeadline.cancel(false);
-            givenUp = ri.state != RunningInstance.State.STARTING || fleet == null || !fleet.instances.contains(ri);
+            // Retired (STOPPING) or given up by the activation deadline (ENDED) while starting.
+            givenUp = ri.state != RunningInstance.State.STARTING;
             if (givenUp) {
-                // Timed out, retired or removed while starting: it ends as soon as it began.
                 ri.state = RunningInstance.State.STOPPING;
                 next = List.of();
             } else {
@@ -292,7 +292,7 @@ final class Service {
                 fleet.starting--;
                 fleet.ready++;
                 sup.post(SupervisorEvents.INSTANCE_STARTED, Map.of(SupervisorEvents.SERVICE, spec.name(),
-                        SupervisorEvents.INSTANCE, ri.id, SupervisorEvents.INSTANCES, fleet.instances.size(),
+                        SupervisorEvents.INSTANCE, ri.id, SupervisorEvents.INSTANCES, fleet.size(),
                         SupervisorEvents.ACTIVATION_MILLIS, (now - ri.launchedAtNanos) / 1_000_000));
                 if (state != ServiceState.ACTIVE) {
                     changeState(sup, ServiceState.ACTIVE, "instance " + ri.id + " ready");
@@ -312,14 +312,20 @@ final class Service {
         List<Runnable> next;
         synchronized (this) {
             ri.activationDeadline.cancel(false);
-            if (ri.state != RunningInstance.State.STARTING) {
+            if (ri.state == RunningInstance.State.ENDED) {
                 return;
             }
+            boolean retired = ri.state == RunningInstance.State.STOPPING;
             if (fleet != null) {
                 fleet.remove(ri);
             }
             ri.state = RunningInstance.State.ENDED;
-            next = failed(sup, "instance " + ri.id + " failed to start: " + describe(error));
+            if (retired) {
+                settleIfEmpty(sup);
+                next = List.of();
+            } else {
+                next = failed(sup, "instance " + ri.id + " failed to start: " + describe(error));
+            }
         }
         sup.deleteRunDirectory(ri.runDirectory);
         next.forEach(Runnable::run);
@@ -356,7 +362,7 @@ final class Service {
             long activeNanos = ri.readyAtNanos == 0 ? 0 : System.nanoTime() - ri.readyAtNanos;
             InstanceUsage usage = usage(instance);
             stats().recordEnded(activeNanos, usage);
-            int remaining = fleet == null ? 0 : fleet.instances.size();
+            int remaining = fleet == null ? 0 : fleet.size();
             sup.post(SupervisorEvents.INSTANCE_STOPPED, Map.of(SupervisorEvents.SERVICE, spec.name(),
                     SupervisorEvents.INSTANCE, ri.id, SupervisorEvents.INSTANCES, remaining,
                     SupervisorEvents.CAUSE, unexpected ? InstanceExit.Cause.DIED.name() : exit.cause().name(),
@@ -464,6 +470,7 @@ final class Service {
     /** Takes an instance out of service; the caller stops it after releasing the lock. */
     private void retire(RunningInstance ri, List<Instance> stopping) {
         fleet.remove(ri);
+        fleet.retiring.add(ri);
         if (ri.state == RunningInstance.State.READY) {
             ri.state = RunningInstance.State.STOPPING;
             stopping.add(ri.instance);
@@ -604,11 +611,13 @@ final class Service {
         long peak = s.peakMemoryBytes;
         if (fleet != null) {
             long now = System.nanoTime();
-            instances = fleet.instances.size();
+            instances = fleet.size();
             inFlight = fleet.inFlight;
             queued = fleet.queue.size();
-            for (RunningInstance ri : fleet.instances) {
-                if (ri.state == RunningInstance.State.READY) {
+            List<RunningInstance> all = new ArrayList<>(fleet.instances);
+            all.addAll(fleet.retiring);
+            for (RunningInstance ri : all) {
+                if (ri.instance != null && ri.readyAtNanos != 0) {
                     activeNanos += now - ri.readyAtNanos;
                     InstanceUsage u = usage(ri.instance);
                     cpuMillis += Math.max(u.cpuMillis(), 0);
@@ -667,7 +676,7 @@ final class Service {
     private void changeState(ElasticSupervisor sup, ServiceState to, String reason) {
         ServiceState from = state;
         state = to;
-        sup.stateChanged(spec.name(), from, to, fleet == null ? 0 : fleet.instances.size(), reason);
+        sup.stateChanged(spec.name(), from, to, fleet == null ? 0 : fleet.size(), reason);
     }
 
     private static InstanceUsage usage(Instance instance) {
