@@ -9,24 +9,29 @@ import dev.hearth.service.ServiceResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One in-JVM instance: a {@link ServiceHandler} of its own, served by its own
- * {@link InstanceExecutor}. It is RUNNING from the moment it exists (the handler is made before),
- * STOPPING from the first {@link #stop} call, and STOPPED once its last thread has ended and the
- * handler is closed.
+ * {@link InstanceExecutor}. It is STARTING while its first thread makes the handler, RUNNING once
+ * the handler exists, STOPPING from the first {@link #stop} call (or when a handler throws an
+ * {@link Error}: its state can no longer be trusted, so the instance dies), and STOPPED once its
+ * last thread has ended and the handler is closed.
  */
 final class InJvmInstance implements Instance {
 
     /** Where the instance stands. */
     enum State {
+        /** Its handler is being made. */
+        STARTING,
         /** Takes requests. */
         RUNNING,
         /** Takes no new requests; those accepted before may finish within the grace period. */
@@ -46,22 +51,66 @@ final class InJvmInstance implements Instance {
 
     private final String service;
     private final String id;
-    private final ServiceHandler handler;
+    private volatile ServiceHandler handler;
     private final GraceTimer timer;
     private final InstanceExecutor executor;
     private final LogRing log = new LogRing(LOG_LINES);
-    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final AtomicLong cpuNanos = new AtomicLong();
     private final CompletableFuture<InstanceExit> exit = new CompletableFuture<>();
     private volatile boolean interrupted;
+    /** How the instance will be reported to have ended; set when it dies rather than being stopped. */
+    private volatile InstanceExit ending = InstanceExit.stopped();
+    private final int threads;
 
-    InJvmInstance(String service, String id, int threads, ServiceHandler handler, GraceTimer timer) {
+    InJvmInstance(String service, String id, int threads, GraceTimer timer) {
         this.service = service;
         this.id = id;
-        this.handler = handler;
+        this.threads = threads;
         this.timer = timer;
         this.executor = new InstanceExecutor(service + "-" + id + "-", threads, this::finish);
-        log.add("started, at most " + threads + " threads");
+    }
+
+    /**
+     * Makes the handler on the instance's first thread. The result completes with this instance
+     * once it is RUNNING, or with what {@code failure} makes of the problem (the instance is then
+     * stopped).
+     */
+    CompletableFuture<Instance> boot(Callable<ServiceHandler> create,
+                                     Function<IllegalStateException, CompletableFuture<Instance>> failure) {
+        CompletableFuture<Instance> ready = new CompletableFuture<>();
+        Runnable make = () -> {
+            ServiceHandler made;
+            try {
+                made = create.call();
+            } catch (Exception | LinkageError e) {
+                abort(ready, failure.apply(new IllegalStateException("failed: " + e, e)));
+                return;
+            }
+            if (made == null) {
+                abort(ready, failure.apply(new IllegalStateException("returned no handler")));
+                return;
+            }
+            handler = made;
+            if (state.compareAndSet(State.STARTING, State.RUNNING)) {
+                log.add("started, at most " + threads + " threads");
+                ready.complete(this);
+            } else {
+                abort(ready, failure.apply(new IllegalStateException("was stopped while starting")));
+            }
+        };
+        try {
+            executor.execute(make);
+        } catch (RejectedExecutionException e) {
+            abort(ready, failure.apply(new IllegalStateException("could not get a thread: " + e, e)));
+        }
+        return ready;
+    }
+
+    private void abort(CompletableFuture<Instance> ready, CompletableFuture<Instance> failed) {
+        failed.whenComplete((never, problem) -> ready.completeExceptionally(problem));
+        log.add("failed to start");
+        stop(Duration.ZERO);
     }
 
     @Override
@@ -103,7 +152,8 @@ final class InJvmInstance implements Instance {
     @Override
     public void stop(Duration grace) {
         Objects.requireNonNull(grace, "grace");
-        if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+        State was = state.getAndUpdate(s -> s == State.STOPPED ? s : State.STOPPING);
+        if (was == State.STOPPING || was == State.STOPPED) {
             return;
         }
         long graceMillis = Math.max(0, grace.toMillis());
@@ -136,13 +186,18 @@ final class InJvmInstance implements Instance {
             return;
         }
         interrupted = true;
+        int running = executor.getActiveCount();
         List<Runnable> neverStarted = executor.shutdownNow();
-        log.add("grace period over: interrupted the requests in flight, dropped " + neverStarted.size()
-                + " that had not started");
+        if (running > 0 || !neverStarted.isEmpty()) {
+            log.add("grace period over: interrupted " + running + " requests in flight, dropped "
+                    + neverStarted.size() + " that had not started");
+        }
         for (Runnable work : neverStarted) {
-            ((Call) work).response.completeExceptionally(new IllegalStateException(
-                    "injvm driver: instance " + id + " of '" + service
-                            + "' stopped before the request was handled"));
+            if (work instanceof Call call) {
+                call.response.completeExceptionally(new IllegalStateException(
+                        "injvm driver: instance " + id + " of '" + service
+                                + "' stopped before the request was handled"));
+            }
         }
         if (!executor.isTerminated()) {
             later(this::abandon, ABANDON_AFTER.toMillis());
@@ -165,7 +220,10 @@ final class InJvmInstance implements Instance {
     /** The executor has ended (it was shut down and its last thread is gone). */
     private void finish() {
         try {
-            handler.close();
+            ServiceHandler made = handler;
+            if (made != null) {
+                made.close();
+            }
         } catch (Exception e) {
             log.add("handler close failed: " + e);
             LOG.warn("injvm instance {} of '{}': handler close failed: {}", id, service, e.getClass().getName());
@@ -173,7 +231,7 @@ final class InJvmInstance implements Instance {
             state.set(State.STOPPED);
             log.add("stopped");
             LOG.debug("injvm instance {} of '{}' stopped", id, service);
-            exit.complete(InstanceExit.stopped());
+            exit.complete(ending);
         }
     }
 
@@ -224,9 +282,13 @@ final class InJvmInstance implements Instance {
                     answer = internalError();
                 }
             } catch (Error e) {
-                log.add("handler error: " + e);
+                log.add("handler error: " + e + "; the instance dies");
+                LOG.warn("injvm instance {} of '{}': handler threw {}; the instance dies", id, service,
+                        e.getClass().getName());
                 failure = new IllegalStateException("injvm driver: instance " + id + " of '" + service
                         + "' failed a request with " + e.getClass().getName(), e);
+                ending = InstanceExit.died("handler threw " + e.getClass().getName());
+                stop(Duration.ZERO);
             }
             long cpuAfter = ThreadCpuClock.now();
             if (cpuBefore >= 0 && cpuAfter >= cpuBefore) {

@@ -5,7 +5,6 @@ import dev.hearth.isolation.Instance;
 import dev.hearth.isolation.InstanceContext;
 import dev.hearth.isolation.IsolationDriver;
 import dev.hearth.service.HandlerContext;
-import dev.hearth.service.ServiceHandler;
 import dev.hearth.service.ServiceHandlerFactory;
 import dev.hearth.supervisor.ServiceSpec;
 import java.time.Duration;
@@ -91,24 +90,25 @@ public final class InJvmIsolationDriver implements IsolationDriver, AutoCloseabl
         if (factory.isEmpty()) {
             return failed(spec, "no handler factory named '" + spec.image() + "' is registered", null);
         }
-        ServiceHandler handler;
-        try {
-            handler = factory.get().create(new HandlerContext(spec.name(), context.instanceId(), context.dataDirectory()));
-        } catch (Exception | LinkageError e) {
-            return failed(spec, "handler factory '" + spec.image() + "' failed: " + e, e);
-        }
-        if (handler == null) {
-            return failed(spec, "handler factory '" + spec.image() + "' returned no handler", null);
-        }
-        InJvmInstance instance = new InJvmInstance(spec.name(), context.instanceId(), spec.targetConcurrency(),
-                handler, timer);
+        ServiceHandlerFactory chosen = factory.get();
+        HandlerContext handlerContext = new HandlerContext(spec.name(), context.instanceId(), context.dataDirectory());
+        InJvmInstance instance = new InJvmInstance(spec.name(), context.instanceId(), spec.targetConcurrency(), timer);
         instances.add(instance);
         instance.exit().whenComplete((exit, never) -> instances.remove(instance));
         if (state.get() != State.OPEN) {
             // Closed while this one was being made: it must not outlive the driver.
             instance.stop(Duration.ZERO);
+            return failed(spec, "the driver is " + state.get(), null);
         }
-        return CompletableFuture.completedFuture(instance);
+        // The handler is made on the instance's own first thread, never on the caller's: a slow
+        // factory must not hold up the gateway's event loop.
+        return instance.boot(() -> chosen.create(handlerContext), problem -> failed(spec,
+                "handler factory '" + spec.image() + "' " + problem.getMessage(), problem.getCause()))
+                .whenComplete((started, problem) -> {
+                    if (problem != null) {
+                        instances.remove(instance);
+                    }
+                });
     }
 
     /**
@@ -205,7 +205,7 @@ public final class InJvmIsolationDriver implements IsolationDriver, AutoCloseabl
         }
     }
 
-    private static CompletionStage<Instance> failed(ServiceSpec spec, String problem, Throwable cause) {
+    private static CompletableFuture<Instance> failed(ServiceSpec spec, String problem, Throwable cause) {
         return CompletableFuture.failedFuture(
                 new IllegalStateException("injvm driver: cannot start '" + spec.name() + "': " + problem, cause));
     }
