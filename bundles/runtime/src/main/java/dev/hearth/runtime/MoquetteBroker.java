@@ -1,0 +1,76 @@
+package dev.hearth.runtime;
+
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MQTT broker embedded in demo mode: Moquette on the launcher class path, configured in
+ * memory. Loopback only, anonymous clients allowed, nothing persisted, no telemetry, no
+ * WebSocket listener.
+ */
+final class MoquetteBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MoquetteBroker.class);
+
+    /** Where the broker stands. */
+    enum State { NEW, RUNNING, STOPPED }
+
+    private final BrokerSettings settings;
+    private final Server server = new Server();
+    private State state = State.NEW;
+
+    MoquetteBroker(BrokerSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Binds the port and starts serving. */
+    synchronized void start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("MQTT broker cannot start: it is " + state);
+        }
+        Properties properties = new Properties();
+        properties.setProperty("host", settings.host());
+        properties.setProperty("port", Integer.toString(settings.port()));
+        properties.setProperty("websocket_port", "disabled");
+        properties.setProperty("allow_anonymous", "true");
+        properties.setProperty("persistence_enabled", "false");
+        properties.setProperty("data_path", settings.dataDirectory().toString());
+        properties.setProperty("telemetry_enabled", "false");
+        properties.setProperty("netty.epoll", "false");
+        try {
+            Files.createDirectories(settings.dataDirectory());
+            server.startServer(new MemoryConfig(properties), List.of());
+        } catch (IOException | RuntimeException e) {
+            state = State.STOPPED;
+            throw new LaunchException("MQTT broker cannot start on " + settings.host() + ":" + settings.port()
+                    + ": " + e.getMessage(), e);
+        }
+        state = State.RUNNING;
+        LOG.info("MQTT broker listening on {}:{}", settings.host(), server.getPort());
+    }
+
+    /** The bound port. */
+    synchronized int port() {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException("MQTT broker has no port: it is " + state);
+        }
+        return server.getPort();
+    }
+
+    /** Stops serving. Harmless when already stopped or never started. */
+    @Override
+    public synchronized void close() {
+        if (state == State.RUNNING) {
+            server.stopServer();
+            LOG.info("MQTT broker stopped");
+        }
+        state = State.STOPPED;
+    }
+}
