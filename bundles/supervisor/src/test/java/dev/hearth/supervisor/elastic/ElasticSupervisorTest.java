@@ -123,9 +123,10 @@ class ElasticSupervisorTest {
     void aFullQueueRefusesTheRequestAtOnce() throws Exception {
         supervisor.deploy(services.spec("tiny", "gate").targetConcurrency(1).maxInstances(1).queueBound(2).build());
         List<CompletableFuture<ServiceResponse>> held = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            held.add(get(supervisor, "tiny", "/"));
-        }
+        held.add(get(supervisor, "tiny", "/"));
+        await("one in flight", DEADLINE, () -> services.status("tiny").inFlight() == 1);
+        held.add(get(supervisor, "tiny", "/"));
+        held.add(get(supervisor, "tiny", "/"));
         await("one in flight and two queued", DEADLINE,
                 () -> services.status("tiny").inFlight() == 1 && services.status("tiny").queued() == 2);
 
@@ -276,6 +277,35 @@ class ElasticSupervisorTest {
                 .map(e -> e.getValue().get(SupervisorEvents.FROM) + "->" + e.getValue().get(SupervisorEvents.TO))
                 .toList();
         assertEquals(List.of("IDLE->ACTIVATING", "ACTIVATING->ACTIVE", "ACTIVE->IDLE"), transitions);
+    }
+
+    @Test
+    void anInstanceThatDiesIsCountedAsAFailureAndTheNextRequestGetsAFreshOne() throws Exception {
+        supervisor.deploy(services.spec("fragile", "fatal").build());
+        String first = new String(get(supervisor, "fragile", "/").get(10, TimeUnit.SECONDS).body().readAllBytes());
+
+        assertEquals(Reason.INSTANCE_ERROR, rejection(get(supervisor, "fragile", "/crash")).reason());
+        await("the dead instance is gone", DEADLINE, () -> services.status("fragile").instances() == 0);
+
+        ServiceStatus afterCrash = services.status("fragile");
+        assertEquals(1, afterCrash.failures());
+        assertTrue(afterCrash.lastError().contains("died") && afterCrash.lastError().contains("OutOfMemoryError"),
+                afterCrash.lastError());
+        String second = new String(get(supervisor, "fragile", "/").get(10, TimeUnit.SECONDS).body().readAllBytes());
+        assertFalse(first.equals(second), "a fresh instance answered");
+        assertEquals(ServiceState.ACTIVE, services.status("fragile").state());
+    }
+
+    @Test
+    void aServiceWhoseInstancesKeepDyingBecomesFailed() {
+        supervisor.deploy(services.spec("fragile", "fatal").build());
+        for (int i = 0; i < SupervisorSettings.DEFAULT_MAX_CONSECUTIVE_FAILURES; i++) {
+            int crashes = i;
+            await("crash " + i + " recorded", DEADLINE, () -> services.status("fragile").failures() == crashes);
+            rejection(get(supervisor, "fragile", "/crash"));
+        }
+        await("FAILED", DEADLINE, () -> services.status("fragile").state() == ServiceState.FAILED);
+        assertEquals(Reason.SERVICE_UNAVAILABLE, rejection(get(supervisor, "fragile", "/")).reason());
     }
 
     @Test

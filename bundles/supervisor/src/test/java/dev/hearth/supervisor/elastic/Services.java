@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
 /**
  * A supervisor with the real in-JVM driver and a few small services for tests: {@code echo}
  * answers at once, {@code gate} holds every request until the test opens the gate, {@code broken}
- * cannot start, {@code slowstart} takes until the test lets it start.
+ * cannot start, {@code slowstart} takes until the test lets it start, {@code fatal} dies (an
+ * {@link Error} from its handler) on {@code /crash}.
  */
 final class Services implements AutoCloseable {
 
@@ -44,6 +45,12 @@ final class Services implements AutoCloseable {
         driver.addFactory("gate", counting("gate", ctx -> request -> {
             gate.get(30, TimeUnit.SECONDS);
             return ServiceResponse.empty(204);
+        }));
+        driver.addFactory("fatal", counting("fatal", ctx -> request -> {
+            if (request.path().equals("/crash")) {
+                throw new OutOfMemoryError("simulated: the instance's heap is exhausted");
+            }
+            return ServiceResponse.of(200, "text/plain", ctx.instanceId().getBytes());
         }));
         driver.addFactory("broken", counting("broken", ctx -> {
             throw new IllegalStateException("the database file is locked");
