@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param spec          the service spec, limits included
  * @param instanceId    unique among all instances the supervisor ever started in this process
  * @param dataDirectory the service's persistent data directory, shared by its instances; exists
- * @param runDirectory  a fresh, empty directory private to this instance (sockets, scratch); the
- *                      supervisor deletes it after the instance exits
+ * @param runDirectory  a path private to this instance for sockets and scratch; it does not exist
+ *                      yet: a driver that needs it creates it (creating it for every instance would
+ *                      cost every cold start a few syscalls). The supervisor deletes it, if present,
+ *                      after the instance has ended
  */
 public record InstanceContext(ServiceSpec spec, String instanceId, Path dataDirectory, Path runDirectory) {
     public InstanceContext {

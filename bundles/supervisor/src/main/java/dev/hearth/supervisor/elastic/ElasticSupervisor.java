@@ -311,9 +311,11 @@ public final class ElasticSupervisor implements Supervisor, AutoCloseable {
         scheduleTick();
     }
 
-    void prepareDirectories(String service, Path runDirectory) throws IOException {
-        Files.createDirectories(settings.dataDirectory(service));
-        Files.createDirectories(runDirectory);
+    void prepareDataDirectory(String service) throws IOException {
+        Path data = settings.dataDirectory(service);
+        if (!Files.isDirectory(data)) {
+            Files.createDirectories(data);
+        }
     }
 
     void deleteRunDirectory(Path runDirectory) {

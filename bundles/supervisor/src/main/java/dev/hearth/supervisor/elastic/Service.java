@@ -258,7 +258,7 @@ final class Service {
     private void start(ElasticSupervisor sup, IsolationDriver driver, ServiceSpec launchedSpec, RunningInstance ri) {
         CompletionStage<Instance> started;
         try {
-            sup.prepareDirectories(launchedSpec.name(), ri.runDirectory);
+            sup.prepareDataDirectory(launchedSpec.name());
             started = driver.start(new InstanceContext(launchedSpec, ri.id,
                     sup.settings().dataDirectory(launchedSpec.name()), ri.runDirectory));
         } catch (Exception e) {
@@ -602,7 +602,7 @@ final class Service {
     // ---------------------------------------------------------------- reading
 
     synchronized ServiceStatus status(ElasticSupervisor sup) {
-        ServiceStats s = stats == null ? new ServiceStats() : stats;
+        ServiceStats s = stats == null ? ServiceStats.NONE : stats;
         int instances = 0;
         int inFlight = 0;
         int queued = 0;

@@ -8,6 +8,9 @@ import dev.hearth.isolation.InstanceUsage;
  */
 final class ServiceStats {
 
+    /** What a service that never ran shows; never mutated. */
+    static final ServiceStats NONE = new ServiceStats();
+
     long coldStarts;
     long requests;
     long rejected;
