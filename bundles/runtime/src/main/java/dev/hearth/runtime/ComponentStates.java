@@ -3,6 +3,7 @@ package dev.hearth.runtime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -22,6 +23,9 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  */
 record ComponentStates(List<String> failed, List<String> waiting, int active) {
 
+    private static final String CAUSED_BY = "Caused by: ";
+    private static final Pattern CLASS_PREFIX = Pattern.compile("^[\\w.$]+(Exception|Error): ");
+
     ComponentStates {
         failed = List.copyOf(failed);
         waiting = List.copyOf(waiting);
@@ -36,7 +40,7 @@ record ComponentStates(List<String> failed, List<String> waiting, int active) {
             for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
                 switch (configuration.state) {
                     case ComponentConfigurationDTO.FAILED_ACTIVATION ->
-                            failed.add(name + ": " + configuration.failure);
+                            failed.add(name + ": " + reason(configuration.failure));
                     case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> waiting.add(name + " waits for "
                             + Arrays.stream(configuration.unsatisfiedReferences)
                                     .map(r -> r.name + (r.target == null ? "" : " " + r.target))
@@ -49,6 +53,26 @@ record ComponentStates(List<String> failed, List<String> waiting, int active) {
             }
         }
         return new ComponentStates(failed, waiting, active);
+    }
+
+    /**
+     * The useful line of a failure SCR reports as a whole stack trace: the message of the first
+     * cause that is not the reflective wrapper around the component's constructor.
+     */
+    static String reason(String failure) {
+        if (failure == null || failure.isBlank()) {
+            return "no reason given";
+        }
+        List<String> throwables = new ArrayList<>();
+        List<String> lines = failure.lines().toList();
+        throwables.add(lines.get(0));
+        lines.stream().filter(l -> l.startsWith(CAUSED_BY)).map(l -> l.substring(CAUSED_BY.length()))
+                .forEach(throwables::add);
+        return throwables.stream()
+                .filter(t -> !t.startsWith("java.lang.reflect.InvocationTargetException"))
+                .findFirst()
+                .map(t -> CLASS_PREFIX.matcher(t).replaceFirst(""))
+                .orElse(lines.get(0));
     }
 
     /** No component failed and none waits for a reference. */

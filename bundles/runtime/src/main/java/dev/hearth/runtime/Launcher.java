@@ -109,7 +109,7 @@ public final class Launcher {
         MoquetteBroker broker = null;
         Userland userland;
         AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook;
+        Thread hook = null;
         String gateway;
         String admin;
         Path state;
@@ -155,13 +155,13 @@ public final class Launcher {
                     distribution.home());
             userland.start();
         } catch (LaunchException | IOException e) {
-            if (signalled.get()) {
+            if (signalled.get() || !removed(hook)) {
+                // Stopped by a signal while starting: the shutdown hook ends the process.
                 return 0;
             }
             if (broker != null) {
                 broker.close();
             }
-            log.error("Hearth cannot start: {}", e.getMessage());
             err.println("hearth: cannot start: " + e.getMessage());
             return 1;
         }
@@ -182,9 +182,7 @@ public final class Launcher {
             // The shutdown hook stops everything and ends the process with its own status.
             return 0;
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
+        if (!removed(hook)) {
             // A signal arrived just now: the hook is running and ends the process.
             return 0;
         }
@@ -217,6 +215,19 @@ public final class Launcher {
             flushLogging();
             Runtime.getRuntime().halt(clean ? 0 : 1);
         }, "hearth-shutdown");
+    }
+
+    /** Unregisters the shutdown hook; false when it cannot be, because the JVM is already shutting down. */
+    private static boolean removed(Thread hook) {
+        if (hook == null) {
+            return true;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     private static String address(ConfigurationSet configuration, String pid, String defaultPort) {
