@@ -147,13 +147,23 @@ final class Exchange implements BiConsumer<ServiceResponse, Throwable>, Runnable
     @Override
     public void wanted() {
         if (expectContinue) {
-            loop.execute(() -> connection.bodyWanted(this));
+            onLoop(() -> connection.bodyWanted(this));
         }
     }
 
     @Override
     public void drained() {
-        loop.execute(connection.resumeReading);
+        onLoop(connection.resumeReading);
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The listener has shut its event loops down: the connection is gone, and the body
+            // has been failed (or soon will be) by its close.
+            LOG.debug("{}: event loop gone; body demand dropped", connection.name());
+        }
     }
 
     /** Reads an in-memory body (an error the gateway made): cannot fail. */

@@ -79,6 +79,17 @@ class ClientDeadlineTest {
     }
 
     @Test
+    void aClientThatStopsTakingAResponseIsCutOffAndTheBodyClosed() throws Exception {
+        try (RawConnection reader = new RawConnection(services.gateway.port(), 4096)) {
+            reader.send("GET /endless/ HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            assertTrue(services.endlessClosed.await(10, TimeUnit.SECONDS), "the gateway gave the body up and closed it");
+            long taken = reader.drain(64L << 20);
+            assertTrue(taken < (64L << 20), "the stream ended after " + taken + " bytes: the gateway closed the connection");
+        }
+    }
+
+    @Test
     void theGatewayServesNewConnectionsAfterTimingOthersOut() throws Exception {
         try (RawConnection slow = new RawConnection(services.gateway.port())) {
             slow.send("GET /echo/ HTTP/1.1\r\n");

@@ -33,7 +33,15 @@ final class RawConnection implements AutoCloseable {
     private final OutputStream out;
 
     RawConnection(int port) throws IOException {
+        this(port, 0);
+    }
+
+    /** A connection with a small receive buffer ({@code receiveBuffer} bytes; 0 for the default). */
+    RawConnection(int port, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
@@ -98,6 +106,20 @@ final class RawConnection implements AutoCloseable {
             line.write(b);
         }
         return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads and drops everything until the end of the stream or {@code limit} bytes; returns how many came. */
+    long drain(long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try {
+            for (int n = in.read(buffer); n >= 0 && total < limit; n = in.read(buffer)) {
+                total += n;
+            }
+        } catch (java.net.SocketException e) {
+            // reset by the server: the stream ended
+        }
+        return total;
     }
 
     /** Whether the server closed the connection: the next read finds the end of the stream. */

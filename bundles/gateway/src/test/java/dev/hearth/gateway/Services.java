@@ -37,6 +37,8 @@ import java.util.function.BooleanSupplier;
  * the test completes {@link #gate};</li>
  * <li>{@code stream} answers a chunked body: a first line, then, once the test lets it, a second;</li>
  * <li>{@code big} answers 1 MiB of known length;</li>
+ * <li>{@code endless} answers a chunked body that never ends, and counts down {@link #endlessClosed}
+ * when the gateway closes it;</li>
  * <li>{@code fatal} dies while handling (an Error from its handler); {@code broken} cannot start.</li>
  * </ul>
  */
@@ -53,6 +55,7 @@ final class Services implements AutoCloseable {
     final CountDownLatch uploadStarted = new CountDownLatch(1);
     final CountDownLatch uploadRelease = new CountDownLatch(1);
     final CountDownLatch streamRelease = new CountDownLatch(1);
+    final CountDownLatch endlessClosed = new CountDownLatch(1);
 
     Services(Path state, GatewaySettings settings) {
         supervisor = new ElasticSupervisor(SupervisorSettings.defaults(state), SupervisorEventSink.NONE);
@@ -98,6 +101,23 @@ final class Services implements AutoCloseable {
             }
             return ServiceResponse.of(200, "application/octet-stream", body);
         });
+        driver.addFactory("endless", ctx -> request -> new ServiceResponse(200, Map.of(), new InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                java.util.Arrays.fill(into, offset, offset + length, (byte) 'z');
+                return length;
+            }
+
+            @Override
+            public void close() {
+                endlessClosed.countDown();
+            }
+        }, -1));
         driver.addFactory("fatal", ctx -> request -> {
             throw new OutOfMemoryError("simulated: the instance's heap is exhausted");
         });
@@ -109,6 +129,7 @@ final class Services implements AutoCloseable {
         supervisor.deploy(spec("gate").maxInstances(1).targetConcurrency(1).queueBound(1).build());
         supervisor.deploy(spec("stream").build());
         supervisor.deploy(spec("big").build());
+        supervisor.deploy(spec("endless").build());
         supervisor.deploy(spec("fatal").build());
         supervisor.deploy(spec("broken").activationTimeoutMillis(300).build());
         gateway = new Gateway(settings.withPort(0), supervisor);
