@@ -152,6 +152,9 @@ public final class Agent implements AutoCloseable {
             connector.shutdownNow();
             if (connected) {
                 try {
+                    Map<String, Object> offline = new LinkedHashMap<>(birth.metrics(apps.keySet()));
+                    offline.put("hearth.online", "false");
+                    client.publish(ns.status(settings.clientId()), Payload.of(offline).encode(), 1, true);
                     client.publish(ns.disconnect(settings.clientId()),
                             Payload.of(birth.disconnectMetrics()).encode(), 1, false).waitForCompletion(DISCONNECT_WAIT_MILLIS);
                     client.disconnect(DISCONNECT_WAIT_MILLIS).waitForCompletion(DISCONNECT_WAIT_MILLIS);
