@@ -20,7 +20,11 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A CA for tests, made with BouncyCastle: issues signer certificates and intermediate CAs with chosen validity. */
+/**
+ * A small CA made with BouncyCastle (EC P-256): issues signer certificates and intermediate CAs
+ * with chosen validity. For tests, the power-cut suite and benchmarks, and for a first development
+ * keyring; a production CA's key stays offline.
+ */
 public final class CertificateAuthority {
 
     private static final AtomicLong SERIAL = new AtomicLong(1000);

@@ -17,7 +17,14 @@ public final class UpdateBundleWriter {
 
     /** Reads {@code file} once and describes it: size, SHA-256 and one SHA-256 per block. */
     public static Payload describe(String name, String slotClass, Path file, int blockSize) throws IOException {
-        long size = Files.size(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            return describe(name, slotClass, in, Files.size(file), blockSize);
+        }
+    }
+
+    /** Describes {@code size} bytes read from {@code in}. */
+    public static Payload describe(String name, String slotClass, InputStream in, long size, int blockSize)
+            throws IOException {
         long blocks = Payload.blockCount(size, blockSize);
         if (blocks * 32 > UpdateBundleFormat.MAX_MANIFEST / 2) {
             throw new IllegalArgumentException("payload '" + name + "': " + blocks + " blocks of " + blockSize
@@ -27,16 +34,15 @@ public final class UpdateBundleWriter {
         MessageDigest whole = Sha256.newDigest();
         MessageDigest block = Sha256.newDigest();
         byte[] buffer = new byte[blockSize];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int i = 0; i < blocks; i++) {
-                int n = in.readNBytes(buffer, 0, blockSize);
-                if (n == 0) {
-                    throw new IOException("payload '" + name + "': " + file + " shrank while being read");
-                }
-                whole.update(buffer, 0, n);
-                block.update(buffer, 0, n);
-                Sha256.digestInto(block, hashes, i * 32);
+        for (int i = 0; i < blocks; i++) {
+            int want = (int) Math.min(blockSize, size - (long) i * blockSize);
+            int n = in.readNBytes(buffer, 0, want);
+            if (n != want) {
+                throw new IOException("payload '" + name + "': ended at block " + i + " of " + blocks);
             }
+            whole.update(buffer, 0, n);
+            block.update(buffer, 0, n);
+            Sha256.digestInto(block, hashes, i * 32);
         }
         return Payload.of(name, slotClass, size, whole.digest(), blockSize, hashes);
     }
@@ -64,6 +70,20 @@ public final class UpdateBundleWriter {
                 throw new IOException("update bundle: payload '" + p.name() + "' from " + file + " has " + copied
                         + " bytes, the manifest says " + p.size());
             }
+        }
+        data.flush();
+    }
+
+    /** Writes a bundle whose payloads are in memory, in manifest order. */
+    public static void writeContents(OutputStream out, byte[] manifestJson, byte[] signature, List<byte[]> payloads)
+            throws IOException {
+        Manifest manifest = Manifest.parse(manifestJson);
+        DataOutputStream data = writeHeader(out, manifestJson, signature);
+        for (int i = 0; i < payloads.size(); i++) {
+            if (payloads.get(i).length != manifest.payloads().get(i).size()) {
+                throw new IllegalArgumentException("update bundle: payload " + i + " size differs from the manifest");
+            }
+            data.write(payloads.get(i));
         }
         data.flush();
     }
