@@ -3,6 +3,7 @@ package dev.hearth.runtime;
 import ch.qos.logback.classic.LoggerContext;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +111,7 @@ public final class Launcher {
         Userland userland;
         AtomicBoolean signalled = new AtomicBoolean();
         Thread hook = null;
+        StateLock stateLock = null;
         String gateway;
         String admin;
         Path state;
@@ -139,6 +141,7 @@ public final class Launcher {
             admin = address(configuration, ADMIN_PID, "8081");
             BundleFolder bundles = BundleFolder.read(distribution.bundles());
             Files.createDirectories(state);
+            stateLock = StateLock.acquire(state);
 
             if (command.mode() == Mode.DEMO) {
                 broker = new MoquetteBroker(new BrokerSettings(BrokerSettings.DEFAULT_HOST,
@@ -178,6 +181,8 @@ public final class Launcher {
             Thread.currentThread().interrupt();
             normal = false;
         }
+        // The state directory stays locked for as long as the userland ran.
+        Reference.reachabilityFence(stateLock);
         if (signalled.get()) {
             // The shutdown hook stops everything and ends the process with its own status.
             return 0;

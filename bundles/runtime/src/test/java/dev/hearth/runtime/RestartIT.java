@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Stopping with SIGTERM is clean, and what a service stored is there after a restart. */
+/**
+ * Stopping with SIGTERM is clean, what a service stored is there after a restart, and a second
+ * process cannot take a state directory in use.
+ */
 class RestartIT {
 
     @Test
-    void sigtermStopsCleanlyAndNotesSurviveARestart() throws Exception {
+    void sigtermStopsCleanlyNotesSurviveARestartAndTheStateDirectoryHasOneUser() throws Exception {
         Path home = DistributionProcess.built();
         Path work = DistributionProcess.workFolder("restart");
         Path state = work.resolve("state");
@@ -40,6 +43,12 @@ class RestartIT {
 
         try (DistributionProcess second = DistributionProcess.start(home, work.resolve("second.log"), args)) {
             second.awaitAdmin(adminPort);
+            try (DistributionProcess third = DistributionProcess.start(home, work.resolve("third.log"), "run",
+                    "--state", state.toString(), "--gateway-port", "0", "--admin-port", "0")) {
+                assertEquals(1, third.awaitExit(DistributionProcess.STOP_DEADLINE), third.output());
+                assertTrue(third.output().contains("hearth: cannot start: state directory " + state
+                        + " is in use by another Hearth process"), third.output());
+            }
             HttpResponse<String> read = second.send(HttpRequest.newBuilder(notes.resolve(id)).GET().build());
 
             assertEquals(200, read.statusCode(), read.body());
