@@ -51,7 +51,7 @@ public final class HubClient implements AutoCloseable {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
                 if (reconnect) {
-                    subscribe();
+                    subscribeAsync(); // a clean session lost its subscriptions; never wait on Paho's callback thread
                 }
             }
 
@@ -95,6 +95,15 @@ public final class HubClient implements AutoCloseable {
                     ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1}).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException("hub: cannot subscribe on " + settings.brokerUrl() + ": " + e, e);
+        }
+    }
+
+    private void subscribeAsync() {
+        try {
+            client.subscribe(new String[] {ns.replyFilter(settings.clientId()), ns.lifecycleFilter(),
+                    ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1});
+        } catch (MqttException e) {
+            throw new IllegalStateException("hub: cannot subscribe again on " + settings.brokerUrl() + ": " + e, e);
         }
     }
 

@@ -47,7 +47,7 @@ final class TestRequester implements AutoCloseable {
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
-                subscribe();
+                // The session (and its subscriptions) is persistent; waiting here would block Paho's callback thread.
             }
 
             @Override
