@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -57,6 +58,8 @@ final class InJvmInstance implements Instance {
     private final LogRing log = new LogRing(LOG_LINES);
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private final AtomicLong cpuNanos = new AtomicLong();
+    /** Requests being handled now (the executor's active count also counts the boot task). */
+    private final AtomicInteger callsRunning = new AtomicInteger();
     private final CompletableFuture<InstanceExit> exit = new CompletableFuture<>();
     private volatile boolean interrupted;
     /** How the instance will be reported to have ended; set when it dies rather than being stopped. */
@@ -186,7 +189,7 @@ final class InJvmInstance implements Instance {
             return;
         }
         interrupted = true;
-        int running = executor.getActiveCount();
+        int running = callsRunning.get();
         List<Runnable> neverStarted = executor.shutdownNow();
         if (running > 0 || !neverStarted.isEmpty()) {
             log.add("grace period over: interrupted " + running + " requests in flight, dropped "
@@ -209,7 +212,7 @@ final class InJvmInstance implements Instance {
         if (exit.isDone()) {
             return;
         }
-        int stuck = executor.getActiveCount();
+        int stuck = callsRunning.get();
         log.add(stuck + " requests ignored the interrupt; exit reported without them");
         LOG.warn("injvm instance {} of '{}': {} requests ignored the interrupt; reporting the instance stopped"
                 + " while their threads still run", id, service, stuck);
@@ -260,6 +263,15 @@ final class InJvmInstance implements Instance {
 
         @Override
         public void run() {
+            callsRunning.incrementAndGet();
+            try {
+                handleOnThisThread();
+            } finally {
+                callsRunning.decrementAndGet();
+            }
+        }
+
+        private void handleOnThisThread() {
             long cpuBefore = ThreadCpuClock.now();
             ServiceResponse answer = null;
             Throwable failure = null;
