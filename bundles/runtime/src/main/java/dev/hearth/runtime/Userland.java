@@ -243,6 +243,11 @@ final class Userland {
             return true;
         }
         Framework felix = framework;
+        if (felix == null) {
+            // Stopped before the framework existed: start() fails and nothing is left to stop.
+            state.set(State.STOPPED);
+            return true;
+        }
         LOG.info("Userland stopping");
         try {
             felix.stop();
