@@ -15,6 +15,7 @@ import dev.hearth.ota.boot.Bootloader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -28,6 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,60 +194,173 @@ public final class Installer {
         }
     }
 
-    /** Returns {written, skipped}. */
+    /** A verified chunk of a payload on its way to the slot writer; {@code data == null} ends the payload. */
+    private record Chunk(long position, byte[] data, int length) {
+    }
+
+    private static final Chunk END = new Chunk(-1, null, 0);
+    private static final byte[] FAILED = new byte[0];
+
+    /**
+     * Returns {written, skipped}. This thread reads and verifies chunks; a slot writer thread
+     * compares each verified chunk with the slot and writes the runs that differ, so hashing and
+     * writing overlap. Only verified chunks are handed over; the slot is forced after the writer
+     * has finished.
+     */
     private long[] writePayload(InputStream in, Payload p, Slot slot) throws IOException {
         int blockSize = p.blockSize();
         int chunk = Math.max(blockSize, settings.chunkBytes() / blockSize * blockSize);
         byte[] expected = p.blockHashBytes();
-        byte[] incoming = new byte[chunk];
-        byte[] present = new byte[chunk];
         byte[] hash = new byte[Sha256.LENGTH];
         MessageDigest block = Sha256.newDigest();
-        long written = 0;
-        long skipped = 0;
+        BlockingQueue<Chunk> verified = new ArrayBlockingQueue<>(2);
+        BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(3);
+        for (int i = 0; i < 3; i++) {
+            free.add(new byte[chunk]);
+        }
         try (BlockDevice device = opener.open(slot.device())) {
-            for (long pos = 0; pos < p.size(); pos += chunk) {
-                int n = (int) Math.min(chunk, p.size() - pos);
-                if (in.readNBytes(incoming, 0, n) != n) {
-                    throw new EOFException("update bundle: truncated in payload '" + p.name() + "' near byte " + pos);
+            FutureTask<long[]> writer = new FutureTask<>(() -> {
+                try {
+                    return writeChunks(device, verified, free, blockSize, chunk);
+                } catch (IOException | RuntimeException | Error e) {
+                    free.offer(FAILED); // wakes the reader at once; it then rethrows this failure
+                    throw e;
                 }
-                for (int off = 0; off < n; off += blockSize) {
-                    int len = Math.min(blockSize, n - off);
-                    block.update(incoming, off, len);
-                    Sha256.digestInto(block, hash, 0);
-                    long index = (pos + off) / blockSize;
-                    if (!Arrays.equals(hash, 0, Sha256.LENGTH, expected, (int) index * Sha256.LENGTH,
-                            (int) index * Sha256.LENGTH + Sha256.LENGTH)) {
-                        throw new PayloadMismatch("payload '" + p.name() + "': block " + index
-                                + " does not match the manifest");
+            });
+            Thread thread = new Thread(writer, "ota-slot-writer-" + slot.name());
+            thread.start();
+            try {
+                for (long pos = 0; pos < p.size(); pos += chunk) {
+                    int n = (int) Math.min(chunk, p.size() - pos);
+                    byte[] incoming = poll(free, writer);
+                    if (in.readNBytes(incoming, 0, n) != n) {
+                        throw new EOFException("update bundle: truncated in payload '" + p.name() + "' near byte " + pos);
                     }
-                }
-                int got = device.read(pos, ByteBuffer.wrap(present, 0, n));
-                int runStart = -1;
-                for (int off = 0; off < n; off += blockSize) {
-                    int len = Math.min(blockSize, n - off);
-                    boolean same = off + len <= got && Arrays.equals(incoming, off, off + len, present, off, off + len);
-                    if (same) {
-                        skipped += len;
-                        if (runStart >= 0) {
-                            device.write(pos + runStart, ByteBuffer.wrap(incoming, runStart, off - runStart));
-                            written += off - runStart;
-                            runStart = -1;
+                    for (int off = 0; off < n; off += blockSize) {
+                        int len = Math.min(blockSize, n - off);
+                        block.update(incoming, off, len);
+                        Sha256.digestInto(block, hash, 0);
+                        long index = (pos + off) / blockSize;
+                        if (!Arrays.equals(hash, 0, Sha256.LENGTH, expected, (int) index * Sha256.LENGTH,
+                                (int) index * Sha256.LENGTH + Sha256.LENGTH)) {
+                            throw new PayloadMismatch("payload '" + p.name() + "': block " + index
+                                    + " does not match the manifest");
                         }
-                    } else if (runStart < 0) {
-                        runStart = off;
                     }
+                    offer(verified, new Chunk(pos, incoming, n), writer);
                 }
-                if (runStart >= 0) {
-                    device.write(pos + runStart, ByteBuffer.wrap(incoming, runStart, n - runStart));
-                    written += n - runStart;
-                }
+            } finally {
+                // On success and on failure alike: the writer finishes what was verified, then ends.
+                offer(verified, END, writer);
+                awaitQuietly(thread);
             }
+            long[] counts = result(writer);
             // Every byte was checked against its block hash, and the block hashes are signed: the
             // payload's whole SHA-256 follows from them and is not computed a second time here.
             device.force();
+            return counts;
+        }
+    }
+
+    private static long[] writeChunks(BlockDevice device, BlockingQueue<Chunk> verified, BlockingQueue<byte[]> free,
+            int blockSize, int chunk) throws IOException, InterruptedException {
+        byte[] present = new byte[chunk];
+        long written = 0;
+        long skipped = 0;
+        for (Chunk c = verified.take(); c != END; c = verified.take()) {
+            byte[] incoming = c.data();
+            int n = c.length();
+            long pos = c.position();
+            int got = device.read(pos, ByteBuffer.wrap(present, 0, n));
+            int runStart = -1;
+            for (int off = 0; off < n; off += blockSize) {
+                int len = Math.min(blockSize, n - off);
+                boolean same = off + len <= got && Arrays.equals(incoming, off, off + len, present, off, off + len);
+                if (same) {
+                    skipped += len;
+                    if (runStart >= 0) {
+                        device.write(pos + runStart, ByteBuffer.wrap(incoming, runStart, off - runStart));
+                        written += off - runStart;
+                        runStart = -1;
+                    }
+                } else if (runStart < 0) {
+                    runStart = off;
+                }
+            }
+            if (runStart >= 0) {
+                device.write(pos + runStart, ByteBuffer.wrap(incoming, runStart, n - runStart));
+                written += n - runStart;
+            }
+            free.put(incoming);
         }
         return new long[] {written, skipped};
+    }
+
+    private static byte[] poll(BlockingQueue<byte[]> free, FutureTask<long[]> writer) throws IOException {
+        try {
+            while (true) {
+                byte[] b = free.poll(50, TimeUnit.MILLISECONDS);
+                if (b == FAILED) {
+                    result(writer);
+                    throw new IllegalStateException("installer: the slot writer failed without a cause");
+                }
+                if (b != null) {
+                    return b;
+                }
+                if (writer.isDone()) {
+                    result(writer);
+                    throw new IllegalStateException("installer: the slot writer ended early");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("installer: interrupted while writing a slot");
+        }
+    }
+
+    private static void offer(BlockingQueue<Chunk> verified, Chunk c, FutureTask<long[]> writer) throws IOException {
+        try {
+            // The writer takes chunks until END or a failure; a failed writer takes none.
+            while (!writer.isDone()) {
+                if (verified.offer(c, 50, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("installer: interrupted while writing a slot");
+        }
+    }
+
+    private static void awaitQuietly(Thread thread) throws InterruptedIOException {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("installer: interrupted waiting for the slot writer");
+        }
+    }
+
+    /** The writer's counts, or its failure rethrown as it was. */
+    private static long[] result(FutureTask<long[]> writer) throws IOException {
+        try {
+            return writer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("installer: interrupted waiting for the slot writer");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("installer: the slot writer failed", cause);
+        }
     }
 
     private static Keyring readKeyring(InputStream in, Payload p) throws IOException {
