@@ -36,6 +36,7 @@ public final class Launcher {
 
     static final String SUPERVISOR_PID = "dev.hearth.supervisor";
     static final String GATEWAY_PID = "dev.hearth.gateway";
+    static final String AGENT_PID = "dev.hearth.agent";
     static final String ADMIN_PID = "dev.hearth.admin";
 
     /** How long a stop may take before the process gives up on a clean one. */
@@ -146,14 +147,17 @@ public final class Launcher {
             if (command.mode() == Mode.DEMO) {
                 broker = new MoquetteBroker(new BrokerSettings(BrokerSettings.DEFAULT_HOST,
                         options.brokerPort().orElse(BrokerSettings.DEFAULT_PORT), state.resolve("broker")));
+                broker.start();
+                if (configuration.value(AGENT_PID, "brokerUrl").isPresent()) {
+                    // The demo's agent talks to the embedded broker, wherever it listens.
+                    configuration = configuration.with(AGENT_PID, "brokerUrl",
+                            "tcp://" + BrokerSettings.DEFAULT_HOST + ":" + broker.port(), "the embedded broker");
+                }
             }
             userland = new Userland(bundles, configuration, state, options.startTimeout(),
                     Map.of(HOME_PROPERTY, distribution.home().toString()));
             hook = shutdownHook(userland, broker, signalled, log);
             Runtime.getRuntime().addShutdownHook(hook);
-            if (broker != null) {
-                broker.start();
-            }
             log.info("Starting the Hearth userland ({}) from {}", command.mode().name().toLowerCase(),
                     distribution.home());
             userland.start();
