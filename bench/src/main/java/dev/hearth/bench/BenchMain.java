@@ -27,6 +27,8 @@ public final class BenchMain {
         GatewayBench.run(report);
         System.out.println("hearth bench: scale-out and scale-in ...");
         ScaleBench.run(report);
+        System.out.println("hearth bench: over-the-air updates (install vs dd, adaptive, power cuts) ...");
+        OtaBench.run(report);
         report.print(System.out);
         report.writeJson(out);
         System.out.println("\nwrote " + out.toAbsolutePath());
