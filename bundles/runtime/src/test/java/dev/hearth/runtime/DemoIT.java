@@ -173,6 +173,65 @@ class DemoIT {
     }
 
     @Test
+    void concurrencyBeyondTheTargetScalesOutAndTheServiceGoesBackToZero() throws Exception {
+        int burst = 4;
+        HttpResponse<String> deployed = send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + adminPort + "/api/services/burst"))
+                .PUT(HttpRequest.BodyPublishers.ofString("""
+                        {"driver":"injvm","image":"notes","targetConcurrency":1,"maxInstances":%d,
+                         "idleTimeoutMillis":%d}""".formatted(burst, IDLE_TIMEOUT_MILLIS))).build());
+        assertEquals(200, deployed.statusCode(), deployed.body());
+
+        // Each request's body is held back after its first chunk: the notes handler waits for the
+        // rest, so every request stays in flight and each needs an instance of its own.
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < burst; i++) {
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), gatewayPort);
+                clients.add(client);
+                client.getOutputStream().write(("POST /burst/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "1\r\n{\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+            }
+            hearth.await(burst + " instances, each with a request in flight", Duration.ofSeconds(30), () -> {
+                try {
+                    Map<String, Object> s = hearth.service(adminPort, "burst");
+                    return number(s, "instances") == burst && number(s, "inFlight") == burst;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            for (Socket client : clients) {
+                String rest = "\"title\":\"held\"}";
+                client.getOutputStream().write((Integer.toHexString(rest.length()) + "\r\n" + rest
+                        + "\r\n0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+                String statusLine = new String(client.getInputStream().readNBytes(12),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 201", statusLine);
+            }
+        } finally {
+            for (Socket client : clients) {
+                client.close();
+            }
+        }
+
+        hearth.await("burst scaled to zero", Duration.ofSeconds(30), () -> {
+            try {
+                return number(hearth.service(adminPort, "burst"), "instances") == 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        Map<String, Object> after = hearth.service(adminPort, "burst");
+        assertEquals(burst, number(after, "requests"));
+        assertEquals(burst, number(after, "coldStarts"));
+        assertEquals("IDLE", after.get("state"));
+        assertTrue(number(after, "activeMillis") >= (long) burst * IDLE_TIMEOUT_MILLIS, after.toString());
+    }
+
+    @Test
     void hearthStatusPrintsTheServicesAsATable() throws Exception {
         Path log = DistributionProcess.workFolder("demo-status").resolve("status.log");
         try (DistributionProcess status = DistributionProcess.start(home, log, "status", "--admin",
