@@ -1,0 +1,106 @@
+package dev.hearth.isolation.crun;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The crun command line, with a state root of the driver's own. On a hybrid cgroup host every
+ * command runs inside the driver's {@link MountNamespace} (through {@code nsenter}), where the v2
+ * mount is hidden and crun uses the v1 controllers.
+ */
+final class CrunRuntime {
+
+    /** What one crun command did. */
+    record Outcome(int status, String output) {
+        boolean succeeded() {
+            return status == 0;
+        }
+    }
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String crun;
+    private final Path stateRoot;
+    private final Optional<Path> mountNamespace;
+
+    CrunRuntime(String crun, Path stateRoot, Optional<Path> mountNamespace) {
+        this.crun = Objects.requireNonNull(crun, "crun");
+        this.stateRoot = Objects.requireNonNull(stateRoot, "stateRoot");
+        this.mountNamespace = Objects.requireNonNull(mountNamespace, "mountNamespace");
+    }
+
+    /** The argument vector of a crun command, nsenter included when needed. */
+    List<String> command(String... arguments) {
+        List<String> argv = new ArrayList<>();
+        mountNamespace.ifPresent(ns -> {
+            argv.add("nsenter");
+            argv.add("--mount=" + ns);
+        });
+        argv.add(crun);
+        argv.add("--root=" + stateRoot);
+        argv.addAll(List.of(arguments));
+        return argv;
+    }
+
+    /** Runs a crun command to its end and returns its status and combined output. */
+    Outcome run(String... arguments) {
+        ProcessBuilder builder = new ProcessBuilder(command(arguments)).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return finish(builder, arguments);
+    }
+
+    /**
+     * Runs {@code crun create}; its stdout and stderr, and so the container's, go to {@code log}
+     * (a FIFO the caller reads). Returns crun's status; its error messages are in the log.
+     */
+    int create(String containerId, Path bundle, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command("create", "--bundle=" + bundle, containerId))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("crun create " + containerId + " did not finish within "
+                        + COMMAND_TIMEOUT.toSeconds() + " s");
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + crun + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + containerId, e);
+        }
+    }
+
+    private Outcome finish(ProcessBuilder builder, String... arguments) {
+        try {
+            Process process = builder.start();
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            try (InputStream in = process.getInputStream()) {
+                in.transferTo(output);
+            }
+            if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("crun " + String.join(" ", arguments) + " did not finish within "
+                        + COMMAND_TIMEOUT.toSeconds() + " s");
+            }
+            return new Outcome(process.exitValue(), output.toString(StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + crun + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running crun " + arguments[0], e);
+        }
+    }
+}
