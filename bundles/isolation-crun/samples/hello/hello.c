@@ -6,6 +6,7 @@
  *   GET  /data        -> 200, the number of bytes in /data/counter after appending one byte to it
  *   POST /sh          -> only when built with -DPROBE (test images): runs the body with /bin/sh -c
  *                        and answers its output followed by "exit=<status>"
+ *   GET  /eat         -> only with -DPROBE: touches memory in this very process until it is killed
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -125,6 +126,15 @@ static void serve(int fd) {
 #ifdef PROBE
     } else if (strncmp(request, "POST /sh ", 9) == 0) {
         run_shell(fd, request + header_length);
+    } else if (strncmp(request, "GET /eat ", 9) == 0) {
+        for (;;) {
+            char *chunk = malloc(1 << 20);
+            if (chunk == NULL) {
+                answer(fd, 200, "malloc failed", 13);
+                return;
+            }
+            memset(chunk, 1, 1 << 20);
+        }
 #endif
     } else {
         answer(fd, 404, "not found", 9);
