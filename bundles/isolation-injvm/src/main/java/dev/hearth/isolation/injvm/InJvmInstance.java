@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,11 +67,15 @@ final class InJvmInstance implements Instance {
     private volatile InstanceExit ending = InstanceExit.stopped();
     private final int threads;
 
-    InJvmInstance(String service, String id, int threads, GraceTimer timer) {
+    /** Told once the instance has ended, before {@link #exit()} completes. */
+    private final Consumer<InJvmInstance> onEnded;
+
+    InJvmInstance(String service, String id, int threads, GraceTimer timer, Consumer<InJvmInstance> onEnded) {
         this.service = service;
         this.id = id;
         this.threads = threads;
         this.timer = timer;
+        this.onEnded = onEnded;
         this.executor = new InstanceExecutor(service + "-" + id + "-", threads, this::finish);
     }
 
@@ -216,6 +221,7 @@ final class InJvmInstance implements Instance {
         log.add(stuck + " requests ignored the interrupt; exit reported without them");
         LOG.warn("injvm instance {} of '{}': {} requests ignored the interrupt; reporting the instance stopped"
                 + " while their threads still run", id, service, stuck);
+        onEnded.accept(this);
         exit.complete(new InstanceExit(InstanceExit.Cause.STOPPED,
                 stuck + " requests ignored the interrupt and were abandoned"));
     }
@@ -234,6 +240,7 @@ final class InJvmInstance implements Instance {
             state.set(State.STOPPED);
             log.add("stopped");
             LOG.debug("injvm instance {} of '{}' stopped", id, service);
+            onEnded.accept(this);
             exit.complete(ending);
         }
     }

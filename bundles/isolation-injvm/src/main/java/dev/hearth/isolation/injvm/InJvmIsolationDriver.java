@@ -92,9 +92,9 @@ public final class InJvmIsolationDriver implements IsolationDriver, AutoCloseabl
         }
         ServiceHandlerFactory chosen = factory.get();
         HandlerContext handlerContext = new HandlerContext(spec.name(), context.instanceId(), context.dataDirectory());
-        InJvmInstance instance = new InJvmInstance(spec.name(), context.instanceId(), spec.targetConcurrency(), timer);
+        InJvmInstance instance = new InJvmInstance(spec.name(), context.instanceId(), spec.targetConcurrency(), timer,
+                instances::remove);
         instances.add(instance);
-        instance.exit().whenComplete((exit, never) -> instances.remove(instance));
         if (state.get() != State.OPEN) {
             // Closed while this one was being made: it must not outlive the driver.
             instance.stop(Duration.ZERO);
