@@ -1,10 +1,12 @@
 package dev.hearth.hub;
 
 import dev.hearth.agent.wire.CommandSignature;
+import dev.hearth.agent.wire.ConnectFailure;
 import dev.hearth.agent.wire.MalformedPayloadException;
 import dev.hearth.agent.wire.Method;
 import dev.hearth.agent.wire.MetricNames;
 import dev.hearth.agent.wire.Namespace;
+import dev.hearth.agent.wire.NoDelaySocketFactory;
 import dev.hearth.agent.wire.Payload;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -71,20 +73,39 @@ public final class HubClient implements AutoCloseable {
         });
     }
 
-    /** Connects to the broker and subscribes to replies, lifecycle certificates and telemetry. */
-    public static HubClient connect(HubSettings settings, Duration timeout) throws MqttException {
-        HubClient hub = new HubClient(settings);
+    /**
+     * Connects to the broker and subscribes to replies, lifecycle certificates and telemetry.
+     *
+     * @throws BrokerUnreachableException with a message saying why (refused, TLS trust, credentials)
+     */
+    public static HubClient connect(HubSettings settings, Duration timeout) throws BrokerUnreachableException {
+        HubClient hub;
+        try {
+            hub = new HubClient(settings);
+        } catch (MqttException e) {
+            throw new BrokerUnreachableException(ConnectFailure.describe(settings.brokerUrl(), e), e);
+        }
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(true);
         o.setAutomaticReconnect(true);
         o.setMaxInflight(MAX_INFLIGHT);
         o.setConnectionTimeout((int) Math.max(1, timeout.toSeconds()));
+        o.setSocketFactory(NoDelaySocketFactory.forBroker(settings.brokerUrl(), settings.tls()));
         if (!settings.username().isEmpty()) {
             o.setUserName(settings.username());
             o.setPassword(settings.password().toCharArray());
         }
-        hub.client.connect(o).waitForCompletion(timeout.toMillis());
+        try {
+            hub.client.connect(o).waitForCompletion(timeout.toMillis());
+        } catch (MqttException e) {
+            try {
+                hub.client.close(true);
+            } catch (MqttException closing) {
+                e.addSuppressed(closing);
+            }
+            throw new BrokerUnreachableException(ConnectFailure.describe(settings.brokerUrl(), e), e);
+        }
         hub.subscribe();
         return hub;
     }

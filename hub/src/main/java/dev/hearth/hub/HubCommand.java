@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hearth.agent.wire.CommandSignature;
 import dev.hearth.agent.wire.Method;
 import dev.hearth.agent.wire.Namespace;
+import dev.hearth.agent.wire.TlsFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,12 @@ public final class HubCommand {
     String passwordEnv;
     @Option(names = "--key", description = "Ed25519 private key (PKCS#8 PEM) to sign commands with", scope = CommandLine.ScopeType.INHERIT)
     Path key;
+    @Option(names = "--ca", description = "PEM file of the CA certificates that sign an ssl:// broker's certificate (default: the JVM's)", scope = CommandLine.ScopeType.INHERIT)
+    Path caFile;
+    @Option(names = "--cert", description = "PEM file of this hub's client certificate, for ssl:// brokers that require one", scope = CommandLine.ScopeType.INHERIT)
+    Path certFile;
+    @Option(names = "--cert-key", description = "PEM file of the client certificate's PKCS#8 private key", scope = CommandLine.ScopeType.INHERIT)
+    Path certKeyFile;
     @Option(names = "--timeout", defaultValue = "PT5S", converter = DurationConverter.class, description = "How long to wait for a reply, e.g. 5s, 500ms (default 5s)", scope = CommandLine.ScopeType.INHERIT)
     Duration timeout;
     @Option(names = "--json", description = "Print JSON for scripts instead of tables", scope = CommandLine.ScopeType.INHERIT)
@@ -77,6 +85,10 @@ public final class HubCommand {
                 err.println("hub: " + e.getMessage());
                 return TIMEOUT;
             }
+            if (e instanceof BrokerUnreachableException) {
+                err.println("hub: " + e.getMessage());
+                return UNREACHABLE;
+            }
             if (e instanceof MqttException) {
                 err.println("hub: broker " + ((HubCommand) line.getCommandSpec().root().userObject()).broker
                         + " unreachable: " + e.getMessage());
@@ -91,9 +103,10 @@ public final class HubCommand {
         return cl.execute(args);
     }
 
-    HubClient connect() throws MqttException {
+    HubClient connect() throws BrokerUnreachableException {
         String password = System.getenv().getOrDefault(passwordEnv, "");
-        HubSettings s = HubSettings.of(broker, clientId).withNamespace(Namespace.of(account)).withCredentials(user, password);
+        HubSettings s = HubSettings.of(broker, clientId).withNamespace(Namespace.of(account)).withCredentials(user, password)
+                .withTls(new TlsFiles(Optional.ofNullable(caFile), Optional.ofNullable(certFile), Optional.ofNullable(certKeyFile)));
         if (key != null) {
             s = s.withSigningKey(CommandSignature.readPrivateKey(key));
         }

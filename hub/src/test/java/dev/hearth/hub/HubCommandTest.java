@@ -53,7 +53,12 @@ class HubCommandTest {
         broker = new Server();
         Properties p = new Properties();
         p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", "0");
+        // Moquette binds asynchronously and its getPort() races with the bind: choose a free port first.
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        p.setProperty("port", Integer.toString(port));
         p.setProperty("websocket_port", "disabled");
         p.setProperty("allow_anonymous", "true");
         p.setProperty("persistence_enabled", "false");
@@ -61,7 +66,7 @@ class HubCommandTest {
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("netty.epoll", "false");
         broker.startServer(new MemoryConfig(p), List.of());
-        url = "tcp://127.0.0.1:" + broker.getPort();
+        url = "tcp://127.0.0.1:" + port;
 
         KeyPair pair = CommandSignature.generateKeyPair();
         key = dir.resolve("hub.pem");

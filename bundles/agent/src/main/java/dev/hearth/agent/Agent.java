@@ -1,22 +1,22 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.wire.ConnectFailure;
 import dev.hearth.agent.wire.ControlTopic;
 import dev.hearth.agent.wire.MalformedPayloadException;
 import dev.hearth.agent.wire.Method;
 import dev.hearth.agent.wire.MetricNames;
 import dev.hearth.agent.wire.Namespace;
+import dev.hearth.agent.wire.NoDelaySocketFactory;
 import dev.hearth.agent.wire.Payload;
 import dev.hearth.supervisor.Supervisor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * it cannot send in its outbox.
  *
  * <p>Threads: one "connect" thread runs connection attempts, back-off, outbox draining and
- * telemetry; one "requests" thread parses, authorizes and answers requests in arrival order
- * (Paho's callback thread only hands them over); Paho's own threads do the I/O.
+ * telemetry; Paho's callback thread parses, authorizes and answers requests in arrival order (a
+ * hand-over to a thread of our own cost more than the whole answer: about 0.1 ms a command);
+ * Paho's own threads do the I/O.
  */
 public final class Agent implements AutoCloseable {
 
@@ -45,7 +46,6 @@ public final class Agent implements AutoCloseable {
     /** Requests larger than this are not even decoded (the 400 threshold is {@link AgentSettings#maxPayloadBytes}). */
     static final int DECODE_LIMIT = 16 << 20;
     private static final int MAX_INFLIGHT = 1_000;
-    private static final int REQUEST_QUEUE = 10_000;
     private static final long DISCONNECT_WAIT_MILLIS = 2_000;
 
     private final AgentSettings settings;
@@ -58,10 +58,10 @@ public final class Agent implements AutoCloseable {
     private final Outbox outbox;
     private final MqttAsyncClient client;
     private final ScheduledExecutorService connector;
-    private final ThreadPoolExecutor requests;
     private final AtomicBoolean telemetryPending = new AtomicBoolean();
 
     private volatile AgentState state = AgentState.NEW;
+    private volatile Optional<String> lastFailure = Optional.empty();
     private int failedAttempts;
     private ScheduledFuture<?> drainTask;
 
@@ -81,8 +81,6 @@ public final class Agent implements AutoCloseable {
         }
         client.setCallback(new Callback());
         connector = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "hearth-agent-connect"));
-        requests = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(REQUEST_QUEUE),
-                r -> thread(r, "hearth-agent-requests"));
     }
 
     /** The standard apps: SVC-V1 and SYS-V1 over the supervisor, with the given reboot action. */
@@ -94,6 +92,11 @@ public final class Agent implements AutoCloseable {
 
     public AgentState state() {
         return state;
+    }
+
+    /** Why the last connection attempt failed; empty once connected. */
+    public Optional<String> lastConnectFailure() {
+        return lastFailure;
     }
 
     /** Messages waiting in the outbox. */
@@ -116,12 +119,10 @@ public final class Agent implements AutoCloseable {
 
     /** Replaces the apps and, when connected, says so on MQTT/APPS. */
     public void replaceApps(List<App> newApps) {
-        requests.execute(() -> {
-            apps = byId(newApps);
-            if (state == AgentState.CONNECTED) {
-                publishLifecycle(ns.apps(settings.clientId()), birth.metrics(apps.keySet()));
-            }
-        });
+        apps = byId(newApps);
+        if (state == AgentState.CONNECTED) {
+            publishLifecycle(ns.apps(settings.clientId()), birth.metrics(apps.keySet()));
+        }
     }
 
     /** A supervisor event: telemetry goes out soon (events arriving together make one message). */
@@ -143,12 +144,6 @@ public final class Agent implements AutoCloseable {
             }
             boolean connected = state == AgentState.CONNECTED;
             setState(AgentState.CLOSED);
-            requests.shutdown();
-            try {
-                requests.awaitTermination(DISCONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             connector.shutdownNow();
             if (connected) {
                 try {
@@ -180,8 +175,8 @@ public final class Agent implements AutoCloseable {
         try {
             client.connect(options()).waitForCompletion(10_000);
             client.subscribe(ns.requestFilter(settings.clientId()), 1).waitForCompletion(10_000);
-        } catch (MqttException e) {
-            retry(e.toString());
+        } catch (MqttException | IllegalArgumentException e) {
+            retry(ConnectFailure.describe(settings.brokerUrl(), e));
             return;
         }
         synchronized (this) {
@@ -189,6 +184,7 @@ public final class Agent implements AutoCloseable {
                 return;
             }
             failedAttempts = 0;
+            lastFailure = Optional.empty();
             setState(AgentState.CONNECTED);
             // Lifecycle first, then whatever waited in the outbox, in order.
             publishLifecycle(ns.birth(settings.clientId()), birth.metrics(apps.keySet()));
@@ -208,9 +204,7 @@ public final class Agent implements AutoCloseable {
             o.setUserName(settings.username());
             o.setPassword(settings.password().toCharArray());
         }
-        if (settings.brokerUrl().startsWith("ssl://")) {
-            o.setSocketFactory(TlsContext.socketFactory(settings.tls()));
-        }
+        o.setSocketFactory(NoDelaySocketFactory.forBroker(settings.brokerUrl(), settings.tls()));
         o.setWill(ns.lastWill(settings.clientId()), Payload.of(birth.disconnectMetrics()).encode(), 0, false);
         return o;
     }
@@ -223,7 +217,12 @@ public final class Agent implements AutoCloseable {
         if (state != AgentState.WAITING) {
             setState(AgentState.WAITING);
         }
-        LOG.debug("agent {}: connection attempt failed ({}); next in {} ms", settings.clientId(), why, delay);
+        if (!lastFailure.equals(Optional.of(why))) {
+            LOG.warn("agent {}: {}; retrying with back-off", settings.clientId(), why);
+        } else {
+            LOG.debug("agent {}: connection attempt failed ({}); next in {} ms", settings.clientId(), why, delay);
+        }
+        lastFailure = Optional.of(why);
         connector.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
@@ -312,6 +311,9 @@ public final class Agent implements AutoCloseable {
             return;
         }
         ControlTopic ct = parsed.get();
+        if (ct.appId().equals(Namespace.LIFECYCLE_APP)) {
+            return; // our own lifecycle certificates come back through the request filter
+        }
         String resource = ct.resourcePath();
         Payload payload;
         try {
@@ -399,19 +401,14 @@ public final class Agent implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            byte[] bytes = message.getPayload();
+            // Answered here, on Paho's callback thread, in arrival order; Paho acknowledges a QoS 1
+            // request once it is answered (or its reply is in the outbox), and its reader stops when its
+            // small inbound queue is full: back-pressure onto the broker. An exception here would drop
+            // the connection, so none escapes.
             try {
-                // Blocks Paho's callback thread when the queue is full: back-pressure onto the broker.
-                requests.getQueue().put(() -> {
-                    try {
-                        handle(topic, bytes);
-                    } catch (RuntimeException e) {
-                        LOG.error("agent {}: request on {} failed", settings.clientId(), topic, e);
-                    }
-                });
-                requests.prestartCoreThread();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                handle(topic, message.getPayload());
+            } catch (RuntimeException e) {
+                LOG.error("agent {}: request on {} failed", settings.clientId(), topic, e);
             }
         }
 

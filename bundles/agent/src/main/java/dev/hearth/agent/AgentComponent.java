@@ -1,6 +1,7 @@
 package dev.hearth.agent;
 
 import dev.hearth.agent.wire.Namespace;
+import dev.hearth.agent.wire.TlsFiles;
 import dev.hearth.supervisor.Supervisor;
 import dev.hearth.supervisor.SupervisorEvents;
 import java.nio.file.Path;
@@ -128,7 +129,7 @@ public final class AgentComponent implements EventHandler {
                 ? Path.of(Optional.ofNullable(context.getProperty("hearth.state")).orElse("var"), "agent")
                 : Path.of(c.storeDirectory());
         return new AgentSettings(c.brokerUrl(), new Namespace(c.controlPrefix(), c.account()), c.clientId(),
-                c.username(), c.password(), new AgentSettings.TlsFiles(path(c.tlsCaFile()), path(c.tlsClientCertFile()),
+                c.username(), c.password(), new TlsFiles(path(c.tlsCaFile()), path(c.tlsClientCertFile()),
                 path(c.tlsClientKeyFile())), new LinkedHashSet<>(split(c.allowedRequesters())),
                 AgentSettings.keys(split(c.hubKeys()).toArray(new String[0])), c.signingRequired(),
                 AgentSettings.DEFAULT_MAX_SIGNATURE_LIFETIME_MILLIS, c.telemetryIntervalSeconds(), store,

@@ -2,6 +2,7 @@ package dev.hearth.agent;
 
 import dev.hearth.agent.wire.CommandSignature;
 import dev.hearth.agent.wire.Namespace;
+import dev.hearth.agent.wire.TlsFiles;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;
@@ -48,22 +49,6 @@ public record AgentSettings(String brokerUrl, Namespace namespace, String client
     /** Reconnect delays: a home broker is near, so retry soon; the cap keeps a returning broker found within 2 s. */
     public static final int DEFAULT_RECONNECT_MIN_MILLIS = 100;
     public static final int DEFAULT_RECONNECT_MAX_MILLIS = 1_500;
-
-    /**
-     * PEM files for TLS; empty paths mean "not used".
-     *
-     * @param caFile         certificates that may sign the broker's certificate; empty: the JVM's
-     * @param clientCertFile this device's certificate chain
-     * @param clientKeyFile  its PKCS#8 private key (unencrypted)
-     */
-    public record TlsFiles(Optional<Path> caFile, Optional<Path> clientCertFile, Optional<Path> clientKeyFile) {
-        public static final TlsFiles NONE = new TlsFiles(Optional.empty(), Optional.empty(), Optional.empty());
-
-        public TlsFiles {
-            require(clientCertFile.isPresent() == clientKeyFile.isPresent(), "tlsClientCertFile",
-                    "and tlsClientKeyFile must be given together");
-        }
-    }
 
     public AgentSettings {
         require(brokerUrl != null && (brokerUrl.startsWith("tcp://") || brokerUrl.startsWith("ssl://")), "brokerUrl",

@@ -17,6 +17,8 @@ public record Namespace(String controlPrefix, String account) {
     public static final String DEFAULT_CONTROL_PREFIX = "$EDC";
     /** The app id of Hearth's own data topics. */
     public static final String HEARTH_APP = "HEARTH";
+    /** The app id of the lifecycle certificates (BIRTH, DC, APPS, LWT): never a request. */
+    public static final String LIFECYCLE_APP = "MQTT";
 
     private static final Pattern SEGMENT = Pattern.compile("[^/+#\\u0000]+");
 
@@ -58,24 +60,24 @@ public record Namespace(String controlPrefix, String account) {
     }
 
     public String birth(String clientId) {
-        return control(clientId) + "/MQTT/BIRTH";
+        return control(clientId) + "/" + LIFECYCLE_APP + "/BIRTH";
     }
 
     public String disconnect(String clientId) {
-        return control(clientId) + "/MQTT/DC";
+        return control(clientId) + "/" + LIFECYCLE_APP + "/DC";
     }
 
     public String apps(String clientId) {
-        return control(clientId) + "/MQTT/APPS";
+        return control(clientId) + "/" + LIFECYCLE_APP + "/APPS";
     }
 
     public String lastWill(String clientId) {
-        return control(clientId) + "/MQTT/LWT";
+        return control(clientId) + "/" + LIFECYCLE_APP + "/LWT";
     }
 
     /** Lifecycle certificates of every device of the account. */
     public String lifecycleFilter() {
-        return controlPrefix + "/" + account + "/+/MQTT/+";
+        return controlPrefix + "/" + account + "/+/" + LIFECYCLE_APP + "/+";
     }
 
     public String data(String clientId, String appId, String appTopic) {

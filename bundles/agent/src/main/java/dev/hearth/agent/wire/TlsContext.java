@@ -1,4 +1,4 @@
-package dev.hearth.agent;
+package dev.hearth.agent.wire;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,13 +19,18 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS for {@code ssl://} brokers from PEM files: the CA certificates to trust, and a client certificate. */
-final class TlsContext {
+/**
+ * TLS for {@code ssl://} brokers from PEM files: the CA certificates to trust (the broker's
+ * certificate must chain to one of them), and a client certificate to present. Paho checks the
+ * broker's host name against its certificate.
+ */
+public final class TlsContext {
 
     private TlsContext() {
     }
 
-    static SSLSocketFactory socketFactory(AgentSettings.TlsFiles files) {
+    /** A factory of TLS sockets with {@code TCP_NODELAY} ({@link NoDelaySslSocketFactory}). */
+    public static SSLSocketFactory socketFactory(TlsFiles files) {
         try {
             TrustManagerFactory tmf = null;
             if (files.caFile().isPresent()) {
@@ -48,11 +53,11 @@ final class TlsContext {
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(keys, none);
             }
-            SSLContext ctx = SSLContext.getInstance("TLSv1.2");
+            SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-            return ctx.getSocketFactory();
+            return new NoDelaySslSocketFactory(ctx.getSocketFactory());
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("agent TLS: cannot use the configured PEM files: " + e.getMessage(), e);
+            throw new IllegalArgumentException("TLS: cannot use the configured PEM files: " + e.getMessage(), e);
         }
     }
 
