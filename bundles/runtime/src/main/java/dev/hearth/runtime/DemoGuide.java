@@ -25,6 +25,16 @@ final class DemoGuide {
                   curl http://%1$s/notes/<id>
                   curl -X DELETE http://%1$s/notes/<id>
 
+                A container service (a native HTTP server in an OCI image, run under crun as root;
+                `%3$s` says why when it cannot run here):
+
+                  curl http://%1$s/hello/
+
+                The hub's side, over MQTT (the device is hearth-device):
+
+                  ./hearth hub%6$s devices
+                  ./hearth hub%6$s services hearth-device
+
                 The services, their instances and metering (admin endpoint, loopback only):
 
                   curl http://%2$s/api/services
@@ -32,6 +42,7 @@ final class DemoGuide {
 
                 MQTT broker: %4$s (loopback only). State: %5$s
                 Ctrl-C stops it.
-                """.formatted(gateway, admin, status, broker, state);
+                """.formatted(gateway, admin, status, broker, state,
+                broker.equals("127.0.0.1:1883") ? "" : " --broker tcp://" + broker);
     }
 }

@@ -30,6 +30,8 @@ public final class Launcher {
 
     /** The framework property holding the distribution's folder, and the system property bin/hearth sets. */
     public static final String HOME_PROPERTY = "hearth.home";
+    /** The framework property naming where container images given by a relative name are found. */
+    public static final String IMAGES_PROPERTY = "hearth.images";
 
     /** The system property that sets the root log level in {@code etc/logback.xml}. */
     public static final String LOG_LEVEL_PROPERTY = "hearth.log.level";
@@ -155,7 +157,8 @@ public final class Launcher {
                 }
             }
             userland = new Userland(bundles, configuration, state, options.startTimeout(),
-                    Map.of(HOME_PROPERTY, distribution.home().toString()));
+                    Map.of(HOME_PROPERTY, distribution.home().toString(),
+                            IMAGES_PROPERTY, distribution.home().resolve("images").toString()));
             hook = shutdownHook(userland, broker, signalled, log);
             Runtime.getRuntime().addShutdownHook(hook);
             log.info("Starting the Hearth userland ({}) from {}", command.mode().name().toLowerCase(),
