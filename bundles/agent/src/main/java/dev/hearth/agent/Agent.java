@@ -164,6 +164,7 @@ public final class Agent implements AutoCloseable {
             LOG.warn("agent {}: closing the MQTT client: {}", settings.clientId(), e.toString());
         }
         audit.close();
+        outbox.close();
     }
 
     // ---- connection ---------------------------------------------------------------------------
