@@ -4,6 +4,8 @@
  *
  *   GET  /            -> 200 "hello"
  *   GET  /data        -> 200, the number of bytes in /data/counter after appending one byte to it
+ *   GET  /wait        -> 200 "released" once /data/release exists (checked every millisecond, at most
+ *                        60 s; "not released" after that): holds an instance busy for scale-out tests
  *   POST /sh          -> only when built with -DPROBE (test images): runs the body with /bin/sh -c
  *                        and answers its output followed by "exit=<status>"
  *   GET  /eat         -> only with -DPROBE: touches memory in this very process until it is killed
@@ -19,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stopping;
@@ -122,6 +125,18 @@ static void serve(int fd) {
         }
         if (counter >= 0) {
             close(counter);
+        }
+    } else if (strncmp(request, "GET /wait ", 10) == 0) {
+        struct timespec tick = {0, 1000000};
+        int waited = 0;
+        while (access("/data/release", F_OK) != 0 && waited < 60000 && !stopping) {
+            nanosleep(&tick, NULL);
+            waited++;
+        }
+        if (access("/data/release", F_OK) == 0) {
+            answer(fd, 200, "released", 8);
+        } else {
+            answer(fd, 200, "not released", 12);
         }
 #ifdef PROBE
     } else if (strncmp(request, "POST /sh ", 9) == 0) {
