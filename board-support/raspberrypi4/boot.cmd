@@ -1,0 +1,1 @@
+../qemu-virt-arm64/boot.cmd

@@ -1,0 +1,295 @@
+package dev.hearth.firmware;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hearth.agent.wire.Payload;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The qemu-virt-arm64 image end to end: built from Debian packages, its partition table and
+ * contents checked from the host, booted on the virtual board (QEMU, U-Boot, TCG emulation) to
+ * the device's birth certificate on a Mosquitto broker on the host. Minutes, not seconds: runs
+ * only with {@code -Dhearth.firmware.boot=true} ({@code ./hearth firmware test}).
+ */
+@EnabledIfSystemProperty(named = "hearth.firmware.boot", matches = "true")
+class VirtualBoardTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
+    private static final String BOARD = "qemu-virt-arm64";
+    private static final String VERSION = "0.0.0-virtual-board";
+
+    @TempDir
+    Path tmp;
+
+    private Process broker;
+    private Process board;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process p : new Process[] {board, broker}) {
+            if (p != null && p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theImageBootsOnTheVirtualBoardAndTheDeviceIntroducesItselfOnTheHostsBroker() throws Exception {
+        BoardDescription description = BoardDescription.read(ROOT.resolve("board-support/" + BOARD + "/board.properties"));
+        Path out = ROOT.resolve("target/firmware");
+        long buildStart = System.nanoTime();
+        String build = run(Duration.ofMinutes(20), ROOT.resolve("firmware/bin/build-image").toString(), "--board", BOARD,
+                "--version", VERSION);
+        long buildSeconds = (System.nanoTime() - buildStart) / 1_000_000_000L;
+        Path image = out.resolve("hearth-" + BOARD + "-" + VERSION + ".img");
+        assertTrue(Files.isRegularFile(image), build);
+        assertTrue(Files.isRegularFile(out.resolve("hearth-" + BOARD + "-" + VERSION + ".img.zst")), build);
+        assertTrue(build.contains("SHA-256") || build.matches("(?s).*[0-9a-f]{64}  hearth-.*"), build);
+
+        checkPartitionTable(image, description);
+        checkBootPartition(image);
+        checkRootFileSystem(image, description);
+
+        int port = freePort();
+        startBroker(port);
+        CompletableFuture<Payload> birth = new CompletableFuture<>();
+        MqttClient hub = new MqttClient("tcp://127.0.0.1:" + port, "firmware-test", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        connectWithin(hub, options, Duration.ofSeconds(20));
+        hub.subscribe("$EDC/hearth/hearth-device/MQTT/BIRTH", 1,
+                (topic, message) -> birth.complete(Payload.decode(message.getPayload(), 1 << 20)));
+
+        Path config = Files.createDirectories(tmp.resolve("device-config"));
+        Files.writeString(config.resolve("dev.hearth.agent.cfg"), String.join("\n",
+                "brokerUrl=tcp://10.0.2.2:" + port, "account=hearth", "clientId=hearth-device",
+                "allowedRequesters=hearth-hub", "signingRequired=false", "telemetryIntervalSeconds=30", ""));
+        int gatewayPort = freePort();
+        Map<String, Long> markers = new ConcurrentHashMap<>();
+        StringBuilder console = new StringBuilder();
+        long bootStart = System.nanoTime();
+        board = new ProcessBuilder(ROOT.resolve("firmware/bin/boot-board").toString(), "--board", BOARD, "--image",
+                image.toString(), "--device-config", config.toString(), "--gateway-port", Integer.toString(gatewayPort),
+                "--disk", tmp.resolve("disk.img").toString()).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> readConsole(board, bootStart, markers, console), "virtual-board-console");
+        reader.setDaemon(true);
+        reader.start();
+
+        Payload certificate;
+        try {
+            certificate = birth.get(300, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no birth certificate within 300 s; console:\n" + tail(console), e);
+        }
+        long birthMillis = (System.nanoTime() - bootStart) / 1_000_000L;
+        assertEquals(VERSION, certificate.string("firmware_version").orElseThrow());
+        assertEquals("A", certificate.string("hearth.slot").orElseThrow());
+
+        HttpResponse<String> gateway = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/nothing-here/"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, gateway.statusCode(), "the gateway answers through the forwarded port: " + gateway.body());
+
+        waitFor(() -> markers.containsKey("marked good"), Duration.ofSeconds(120), "slot A marked good", console);
+
+        try (OutputStream in = board.getOutputStream()) {
+            in.write("\nfw_printenv BOOT_A_LEFT; poweroff\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertTrue(board.waitFor(120, TimeUnit.SECONDS), "the board powers off; console:\n" + tail(console));
+        assertTrue(console.toString().contains("BOOT_A_LEFT=3"), "the boot counter is back at 3:\n" + tail(console));
+        hub.disconnect();
+        hub.close();
+
+        System.out.printf("virtual board: build %d s, boot to birth %.1f s; split (s since QEMU start): %s%n",
+                buildSeconds, birthMillis / 1000.0, split(markers));
+    }
+
+    private static String split(Map<String, Long> markers) {
+        StringBuilder b = new StringBuilder();
+        for (String m : List.of("U-Boot", "Starting kernel", "root mounted", "system up", "userland starting",
+                "userland running", "marked good")) {
+            Long at = markers.get(m);
+            b.append(m).append(' ').append(at == null ? "-" : String.format("%.1f", at / 1000.0)).append("; ");
+        }
+        return b.toString();
+    }
+
+    private static final Map<String, Pattern> MARKERS = Map.of(
+            "U-Boot", Pattern.compile("^U-Boot 20"),
+            "Starting kernel", Pattern.compile("Starting kernel"),
+            "root mounted", Pattern.compile("initramfs: root .* mounted"),
+            "system up", Pattern.compile("hearth-init: system up"),
+            "userland starting", Pattern.compile("hearth-init: starting the userland"),
+            "userland running", Pattern.compile("Userland running"),
+            "marked good", Pattern.compile("marked good"));
+
+    private static void readConsole(Process p, long start, Map<String, Long> markers, StringBuilder console) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                long at = (System.nanoTime() - start) / 1_000_000L;
+                synchronized (console) {
+                    console.append(line).append('\n');
+                }
+                for (Map.Entry<String, Pattern> m : MARKERS.entrySet()) {
+                    if (m.getValue().matcher(line).find()) {
+                        markers.putIfAbsent(m.getKey(), at);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            synchronized (console) {
+                console.append("(console closed: ").append(e.getMessage()).append(")\n");
+            }
+        }
+    }
+
+    private static void checkPartitionTable(Path image, BoardDescription d) throws Exception {
+        String dump = run(Duration.ofSeconds(30), "sfdisk", "-d", image.toString());
+        Matcher m = Pattern.compile("start=\\s*(\\d+), size=\\s*(\\d+), type=(\\w+)").matcher(dump);
+        long[][] parts = new long[4][];
+        String[] types = new String[4];
+        int n = 0;
+        while (m.find()) {
+            assertTrue(n < 4, "four partitions: " + dump);
+            parts[n] = new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+            types[n++] = m.group(3);
+        }
+        assertEquals(4, n, dump);
+        long mib = 2048;
+        assertEquals(List.of(mib, d.layout().bootMib() * mib), List.of(parts[0][0], parts[0][1]), "boot: " + dump);
+        assertEquals(d.layout().rootMib() * mib, parts[1][1], "root A: " + dump);
+        assertEquals(d.layout().rootMib() * mib, parts[2][1], "root B: " + dump);
+        assertEquals(d.layout().dataMib() * mib, parts[3][1], "data: " + dump);
+        assertEquals(List.of("c", "83", "83", "83"), List.of(types));
+        for (int i = 1; i < 4; i++) {
+            assertEquals(parts[i - 1][0] + parts[i - 1][1], parts[i][0], "partitions are contiguous: " + dump);
+        }
+        assertEquals(d.layout().diskMib() << 20, Files.size(image));
+    }
+
+    private void checkBootPartition(Path image) throws Exception {
+        String files = run(Duration.ofSeconds(30), "mdir", "-b", "-i", image + "@@1M", "::/");
+        for (String f : List.of("boot.scr", "Image_A", "initrd_A", "uboot.env", "uboot-redund.env")) {
+            assertTrue(files.contains("::/" + f), f + " on the boot partition: " + files);
+        }
+        assertFalse(files.contains("Image_B"), "slot B is empty until an update: " + files);
+        Path env = Files.createDirectories(tmp.resolve("env"));
+        run(Duration.ofSeconds(30), "mcopy", "-n", "-i", image + "@@1M", "::/uboot.env", "::/uboot-redund.env", env.toString());
+        Path config = env.resolve("fw_env.config");
+        Files.writeString(config, env.resolve("uboot.env") + " 0x0 0x4000\n" + env.resolve("uboot-redund.env") + " 0x0 0x4000\n");
+        String vars = run(Duration.ofSeconds(30), "fw_printenv", "-c", config.toString());
+        assertTrue(vars.contains("BOOT_ORDER=A\n") && vars.contains("BOOT_A_LEFT=3") && vars.contains("BOOT_B_LEFT=0"),
+                "the first boot selection: slot A only, 3 attempts: " + vars);
+    }
+
+    private void checkRootFileSystem(Path image, BoardDescription d) throws Exception {
+        Path rootA = tmp.resolve("root-a.ext4");
+        run(Duration.ofMinutes(2), "dd", "if=" + image, "of=" + rootA, "bs=1M", "skip=" + (1 + d.layout().bootMib()),
+                "count=" + d.layout().rootMib(), "conv=sparse", "status=none");
+        String listing = run(Duration.ofSeconds(60), "debugfs", "-R",
+                "ls -p /opt/hearth/bin", rootA.toString()) + run(Duration.ofSeconds(60), "debugfs", "-R",
+                "stat /usr/lib/jvm/java-17-openjdk-arm64/bin/java", rootA.toString()) + run(Duration.ofSeconds(60),
+                "debugfs", "-R", "cat /etc/hearth/version", rootA.toString()) + run(Duration.ofSeconds(60), "debugfs",
+                "-R", "ls -p /usr/share", rootA.toString());
+        assertTrue(listing.contains("/hearth/"), "the distribution is installed: " + listing);
+        assertTrue(listing.contains("Type: regular"), "the JVM is there: " + listing);
+        assertTrue(listing.contains(VERSION), "the firmware version is recorded: " + listing);
+        assertFalse(listing.contains("/doc/") || listing.contains("/man/") || listing.contains("/locale/"),
+                "docs, man pages and locales are stripped: " + listing);
+    }
+
+    private void startBroker(int port) throws Exception {
+        Path conf = tmp.resolve("mosquitto.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        broker = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("mosquitto.log").toFile()).start();
+    }
+
+    private static void connectWithin(MqttClient client, MqttConnectOptions options, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            try {
+                client.connect(options);
+                return;
+            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the broker did not accept a connection within " + limit, e);
+                }
+                new CompletableFuture<Void>().completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
+            }
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, Duration limit, String what,
+                                StringBuilder console) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + limit + "; console:\n" + tail(console));
+            }
+            new CompletableFuture<Void>().completeOnTimeout(null, 200, TimeUnit.MILLISECONDS).join();
+        }
+    }
+
+    private static String tail(StringBuilder console) {
+        synchronized (console) {
+            return console.substring(Math.max(0, console.length() - 6000));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String run(Duration limit, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + ": not done within " + limit);
+        }
+        String text = output.get(10, TimeUnit.SECONDS);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + text);
+        return text;
+    }
+}
