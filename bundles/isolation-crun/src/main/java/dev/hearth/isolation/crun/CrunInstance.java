@@ -40,6 +40,7 @@ final class CrunInstance implements Instance {
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CompletableFuture<InstanceExit> exit = new CompletableFuture<>();
+    private final CompletableFuture<Void> firstExchange = new CompletableFuture<>();
 
     CrunInstance(String id, String service, long memoryLimitBytes, Sandbox sandbox, Executor requests,
                  Executor commands) {
@@ -79,9 +80,15 @@ final class CrunInstance implements Instance {
                         + "' gave no answer: " + e.getMessage(), e));
             } finally {
                 inFlight.decrementAndGet();
+                firstExchange.complete(null);
             }
         });
         return response;
+    }
+
+    /** Completes when the first request's exchange has ended, answered or not. */
+    CompletableFuture<Void> firstExchange() {
+        return firstExchange;
     }
 
     @Override

@@ -95,6 +95,8 @@ public final class CrunIsolationDriver implements IsolationDriver, AutoCloseable
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(CrunIsolationDriver.class);
+    /** The longest an activation's sandboxes made ahead wait for its first answer. */
+    private static final long REPLENISH_DELAY_MILLIS = 100;
 
     private final CrunSettings settings;
     private final DriverAvailability availability;
@@ -246,7 +248,10 @@ public final class CrunIsolationDriver implements IsolationDriver, AutoCloseable
             instance.stop(Duration.ZERO);
             throw new IllegalStateException("the driver closed while it was starting");
         }
-        commands.execute(() -> replenish(crun, key, spec, image, context.dataDirectory()));
+        // Sandboxes are made ahead once the activating request is answered (or soon after if none
+        // comes): crun create takes a core for ~10 ms, which the first answer should not compete with.
+        instance.firstExchange().copy().completeOnTimeout(null, REPLENISH_DELAY_MILLIS, TimeUnit.MILLISECONDS)
+                .thenRun(() -> command(() -> replenish(crun, key, spec, image, context.dataDirectory())));
         return instance;
     }
 

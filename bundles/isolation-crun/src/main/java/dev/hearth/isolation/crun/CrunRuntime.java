@@ -11,11 +11,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The crun command line, with a state root of the driver's own. On a hybrid cgroup host every
  * command runs inside the driver's {@link MountNamespace} (through {@code nsenter}), where the v2
- * mount is hidden and crun uses the v1 controllers.
+ * mount is hidden and crun uses the v1 controllers; except {@code crun start}, which only signals
+ * a created container through its state directory and touches no cgroup: it runs directly, saving
+ * the {@code nsenter} exec on the activation path, until it once fails that way (then it too goes
+ * through the namespace, retried there at once).
  */
 final class CrunRuntime {
 
@@ -31,6 +35,7 @@ final class CrunRuntime {
     private final String crun;
     private final Path stateRoot;
     private final Optional<Path> mountNamespace;
+    private final AtomicBoolean startOutside = new AtomicBoolean(true);
 
     CrunRuntime(String crun, Path stateRoot, Optional<Path> mountNamespace) {
         this.crun = Objects.requireNonNull(crun, "crun");
@@ -40,8 +45,12 @@ final class CrunRuntime {
 
     /** The argument vector of a crun command, nsenter included when needed. */
     List<String> command(String... arguments) {
+        return command(true, arguments);
+    }
+
+    private List<String> command(boolean inNamespace, String... arguments) {
         List<String> argv = new ArrayList<>();
-        mountNamespace.ifPresent(ns -> {
+        mountNamespace.filter(ns -> inNamespace).ifPresent(ns -> {
             argv.add("nsenter");
             argv.add("--mount=" + ns);
         });
@@ -53,7 +62,26 @@ final class CrunRuntime {
 
     /** Runs a crun command to its end and returns its status and combined output. */
     Outcome run(String... arguments) {
-        ProcessBuilder builder = new ProcessBuilder(command(arguments)).redirectErrorStream(true)
+        return run(true, arguments);
+    }
+
+    /** {@code crun start}: directly while that works, else inside the namespace (see above). */
+    Outcome start(String containerId) {
+        if (mountNamespace.isPresent() && startOutside.get()) {
+            Outcome outside = run(false, "start", containerId);
+            if (outside.succeeded()) {
+                return outside;
+            }
+            startOutside.set(false);
+            Outcome inside = run(true, "start", containerId);
+            return inside.succeeded() ? inside : new Outcome(inside.status(), inside.output()
+                    + " (outside the mount namespace first: " + outside.output() + ")");
+        }
+        return run(true, "start", containerId);
+    }
+
+    private Outcome run(boolean inNamespace, String... arguments) {
+        ProcessBuilder builder = new ProcessBuilder(command(inNamespace, arguments)).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         return finish(builder, arguments);
     }

@@ -38,6 +38,7 @@ final class Sandbox {
 
     static final int LOG_LINES = 200;
     private static final int MAX_LINE = 2000;
+    private static final long FAST_POLL_NANOS = 5_000_000;
 
     private final String id;
     private final Path directory;
@@ -122,7 +123,7 @@ final class Sandbox {
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("container " + id + " cannot start: it is " + state.get());
         }
-        CrunRuntime.Outcome outcome = runtime.run("start", id);
+        CrunRuntime.Outcome outcome = runtime.start(id);
         if (!outcome.succeeded()) {
             throw new IllegalStateException("crun start failed (" + outcome.status() + "): " + outcome.output());
         }
@@ -130,11 +131,14 @@ final class Sandbox {
 
     /**
      * Waits until the service's socket accepts a connection, the container ends, or the deadline
-     * passes. Polls with a back-off from 50 µs to 2 ms: a socket appearing is not an event crun reports.
+     * passes. A socket appearing is not an event crun reports, so it polls: every 25 µs for the first
+     * 5 ms (a small service listens within a millisecond or two of {@code crun start}), then backing
+     * off to 1 ms.
      */
     boolean awaitSocket(long deadlineNanos) {
         Path socket = socket();
-        long pause = 50_000;
+        long fastUntil = System.nanoTime() + FAST_POLL_NANOS;
+        long pause = 25_000;
         while (!ended.isDone()) {
             if (Files.exists(socket)) {
                 try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -142,14 +146,16 @@ final class Sandbox {
                     return true;
                 } catch (IOException notYet) {
                     // bound but not listening yet: try again
-                    pause = Math.min(pause, 200_000);
                 }
             }
-            if (System.nanoTime() - deadlineNanos > 0) {
+            long now = System.nanoTime();
+            if (now - deadlineNanos > 0) {
                 return false;
             }
             LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, 2_000_000);
+            if (now - fastUntil > 0) {
+                pause = Math.min(pause * 2, 1_000_000);
+            }
         }
         return false;
     }
