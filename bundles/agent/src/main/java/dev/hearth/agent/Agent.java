@@ -1,5 +1,9 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.api.App;
+import dev.hearth.agent.api.Notifier;
+import dev.hearth.agent.api.Request;
+import dev.hearth.agent.api.Response;
 import dev.hearth.agent.wire.ConnectFailure;
 import dev.hearth.agent.wire.ControlTopic;
 import dev.hearth.agent.wire.MalformedPayloadException;
@@ -13,10 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -35,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * it cannot send in its outbox.
  *
  * <p>Threads: one "connect" thread runs connection attempts, back-off, outbox draining and
- * telemetry; Paho's callback thread parses, authorizes and answers requests in arrival order (a
- * hand-over to a thread of our own cost more than the whole answer: about 0.1 ms a command);
- * Paho's own threads do the I/O.
+ * telemetry; one "requests" thread parses, authorizes and answers requests in arrival order
+ * (Paho's callback thread only hands them over: Paho interrupts that thread when a connection
+ * drops, which would close the outbox's and audit log's files mid-write, and a handler there
+ * would hold up Paho's shutdown of the lost connection); Paho's own threads do the I/O.
  */
 public final class Agent implements AutoCloseable {
 
@@ -46,6 +53,7 @@ public final class Agent implements AutoCloseable {
     /** Requests larger than this are not even decoded (the 400 threshold is {@link AgentSettings#maxPayloadBytes}). */
     static final int DECODE_LIMIT = 16 << 20;
     private static final int MAX_INFLIGHT = 1_000;
+    private static final int REQUEST_QUEUE = 10_000;
     private static final long DISCONNECT_WAIT_MILLIS = 2_000;
 
     private final AgentSettings settings;
@@ -58,6 +66,7 @@ public final class Agent implements AutoCloseable {
     private final Outbox outbox;
     private final MqttAsyncClient client;
     private final ScheduledExecutorService connector;
+    private final ThreadPoolExecutor requests;
     private final AtomicBoolean telemetryPending = new AtomicBoolean();
 
     private volatile AgentState state = AgentState.NEW;
@@ -81,6 +90,8 @@ public final class Agent implements AutoCloseable {
         }
         client.setCallback(new Callback());
         connector = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "hearth-agent-connect"));
+        requests = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(REQUEST_QUEUE),
+                r -> thread(r, "hearth-agent-requests"));
     }
 
     /** The standard apps: SVC-V1 and SYS-V1 over the supervisor, with the given reboot action. */
@@ -119,10 +130,12 @@ public final class Agent implements AutoCloseable {
 
     /** Replaces the apps and, when connected, says so on MQTT/APPS. */
     public void replaceApps(List<App> newApps) {
-        apps = byId(newApps);
-        if (state == AgentState.CONNECTED) {
-            publishLifecycle(ns.apps(settings.clientId()), birth.metrics(apps.keySet()));
-        }
+        requests.execute(() -> {
+            apps = byId(newApps);
+            if (state == AgentState.CONNECTED) {
+                publishLifecycle(ns.apps(settings.clientId()), birth.metrics(apps.keySet()));
+            }
+        });
     }
 
     /** A supervisor event: telemetry goes out soon (events arriving together make one message). */
@@ -144,6 +157,12 @@ public final class Agent implements AutoCloseable {
             }
             boolean connected = state == AgentState.CONNECTED;
             setState(AgentState.CLOSED);
+            requests.shutdown();
+            try {
+                requests.awaitTermination(DISCONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             connector.shutdownNow();
             if (connected) {
                 try {
@@ -367,7 +386,7 @@ public final class Agent implements AutoCloseable {
             return Response.badRequest("no app '" + ct.appId() + "' (apps: " + String.join(", ", apps.keySet()) + ")");
         }
         Request request = new Request(ct, method.get(), requestId, requester, payload,
-                verdict instanceof CommandGate.Verdict.Obey obey && obey.signed());
+                verdict instanceof CommandGate.Verdict.Obey obey && obey.signed(), notifier(requester, ct.appId()));
         try {
             return app.handle(request);
         } catch (RuntimeException e) {
@@ -388,6 +407,19 @@ public final class Agent implements AutoCloseable {
         }, 500, TimeUnit.MILLISECONDS));
     }
 
+    /** Progress notifications of a job started by {@code requester}, kept in the outbox like telemetry. */
+    private Notifier notifier(String requester, String appId) {
+        return (type, metrics) -> {
+            if (!Namespace.isSegment(type)) {
+                throw new IllegalArgumentException("agent: a notification type must be one topic level, was '" + type + "'");
+            }
+            if (state != AgentState.CLOSED) {
+                send(new OutboundMessage(OutboundMessage.Kind.TELEMETRY,
+                        ns.notification(requester, appId, settings.clientId(), type), Payload.of(metrics).encode()));
+            }
+        };
+    }
+
     private final class Callback implements MqttCallback {
         @Override
         public void connectionLost(Throwable cause) {
@@ -402,14 +434,19 @@ public final class Agent implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
-            // Answered here, on Paho's callback thread, in arrival order; Paho acknowledges a QoS 1
-            // request once it is answered (or its reply is in the outbox), and its reader stops when its
-            // small inbound queue is full: back-pressure onto the broker. An exception here would drop
-            // the connection, so none escapes.
+            byte[] bytes = message.getPayload();
             try {
-                handle(topic, message.getPayload());
-            } catch (RuntimeException e) {
-                LOG.error("agent {}: request on {} failed", settings.clientId(), topic, e);
+                // Blocks Paho's callback thread when the queue is full: back-pressure onto the broker.
+                requests.getQueue().put(() -> {
+                    try {
+                        handle(topic, bytes);
+                    } catch (RuntimeException e) {
+                        LOG.error("agent {}: request on {} failed", settings.clientId(), topic, e);
+                    }
+                });
+                requests.prestartCoreThread();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.api.App;
 import dev.hearth.agent.wire.Namespace;
 import dev.hearth.agent.wire.TlsFiles;
 import dev.hearth.supervisor.Supervisor;
@@ -18,6 +19,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -25,11 +27,14 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent as a Declarative Services component: configuration PID {@value #PID}. It serves SVC-V1,
  * SYS-V1 (reboot: restart the framework, see {@link FrameworkRestartRebootAction}) and CONF-V1, and
- * turns supervisor events into telemetry. Firmware version and slot come from the framework
+ * turns supervisor events into telemetry. Apps of other bundles are {@link App} services, tracked
+ * dynamically. Firmware version and slot come from the framework
  * properties {@code hearth.firmware.version} and {@code hearth.slot}, "unknown" when absent.
  */
 @Component(name = AgentComponent.PID, configurationPid = AgentComponent.PID,
@@ -92,7 +97,11 @@ public final class AgentComponent implements EventHandler {
         int maxPayloadBytes() default AgentSettings.DEFAULT_MAX_PAYLOAD_BYTES;
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);
+
     private final Agent agent;
+    private final List<App> builtIn;
+    private final List<App> added = new ArrayList<>();
 
     @Activate
     public AgentComponent(@Reference Supervisor supervisor,
@@ -107,8 +116,37 @@ public final class AgentComponent implements EventHandler {
         if (configAdmin != null) {
             apps.add(new ConfigurationApp(configAdmin));
         }
+        builtIn = List.copyOf(apps);
         agent = new Agent(settings, supervisor, facts, apps);
         agent.start();
+    }
+
+    /** An app from another bundle (OTA-V1 …): served from now on, announced on MQTT/APPS. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeApp")
+    void addApp(App app) {
+        synchronized (added) {
+            if (builtIn.stream().anyMatch(a -> a.id().equals(app.id()))
+                    || added.stream().anyMatch(a -> a.id().equals(app.id()))) {
+                LOG.warn("agent: a second app with id {} ({}) is not served", app.id(), app.getClass().getName());
+                return;
+            }
+            added.add(app);
+            agent.replaceApps(all());
+        }
+    }
+
+    void removeApp(App app) {
+        synchronized (added) {
+            if (added.remove(app)) {
+                agent.replaceApps(all());
+            }
+        }
+    }
+
+    private List<App> all() {
+        List<App> apps = new ArrayList<>(builtIn);
+        apps.addAll(added);
+        return apps;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.hearth.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.agent.api.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,8 @@ import java.util.Map;
  * written (they may hold personal data). Thread-safe.
  */
 final class AuditLog implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
     private final java.nio.channels.FileChannel channel;
@@ -49,7 +53,7 @@ final class AuditLog implements AutoCloseable {
         line.put("outcome", outcome);
         byte[] bytes;
         try {
-            bytes = (Response.JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+            bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("audit log: cannot write an entry as JSON", e);
         }

@@ -1,5 +1,9 @@
 package dev.hearth.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.agent.api.App;
+import dev.hearth.agent.api.Request;
+import dev.hearth.agent.api.Response;
 import dev.hearth.agent.wire.Method;
 import java.io.IOException;
 import java.lang.reflect.Array;
@@ -27,6 +31,8 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * Values of properties whose name contains "password" or "key" are shown as "********".
  */
 final class ConfigurationApp implements App {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String ID = "CONF-V1";
     static final String HEARTH_PIDS = "dev.hearth.";
@@ -73,7 +79,7 @@ final class ConfigurationApp implements App {
                 case GET -> new Get(pid);
                 case PUT -> {
                     try {
-                        Map<String, Object> props = Response.JSON.readValue(r.payload().body(), Response.JSON
+                        Map<String, Object> props = JSON.readValue(r.payload().body(), JSON
                                 .getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
                         yield props == null ? new Refused(Response.badRequest("the body must be a JSON object"))
                                 : new Put(pid, props);

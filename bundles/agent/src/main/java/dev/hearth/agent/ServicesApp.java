@@ -1,5 +1,8 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.api.App;
+import dev.hearth.agent.api.Request;
+import dev.hearth.agent.api.Response;
 import dev.hearth.supervisor.ServiceStatus;
 import dev.hearth.supervisor.Supervisor;
 import java.util.LinkedHashMap;

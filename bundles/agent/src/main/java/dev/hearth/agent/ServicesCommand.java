@@ -1,5 +1,8 @@
 package dev.hearth.agent;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.agent.api.Request;
+import dev.hearth.agent.api.Response;
 import dev.hearth.agent.wire.Method;
 import dev.hearth.supervisor.InvalidServiceSpecException;
 import dev.hearth.supervisor.ServiceSpec;
@@ -24,6 +27,9 @@ import java.util.Map;
  * {@link Routes} must take every command (Java 17 has no pattern switch over sealed types).
  */
 sealed interface ServicesCommand {
+
+    /** Reads request bodies. */
+    ObjectMapper JSON = new ObjectMapper();
 
     /** One method per command; adding a command breaks every router until it handles it. */
     interface Routes<R> {
@@ -112,7 +118,7 @@ sealed interface ServicesCommand {
     private static ServicesCommand deploy(String name, byte[] body) {
         Map<String, Object> props;
         try {
-            props = Response.JSON.readValue(body, Response.JSON.getTypeFactory()
+            props = JSON.readValue(body, JSON.getTypeFactory()
                     .constructMapType(LinkedHashMap.class, String.class, Object.class));
         } catch (IOException e) {
             return bad("the body must be a JSON object (a service spec): " + e.getMessage());

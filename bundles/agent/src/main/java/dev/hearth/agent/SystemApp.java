@@ -1,5 +1,8 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.api.App;
+import dev.hearth.agent.api.Request;
+import dev.hearth.agent.api.Response;
 import dev.hearth.agent.wire.Method;
 import java.util.Map;
 import java.util.function.Supplier;

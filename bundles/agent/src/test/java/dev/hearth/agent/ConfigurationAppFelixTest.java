@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hearth.agent.api.Request;
+import dev.hearth.agent.api.Response;
 import dev.hearth.agent.wire.ControlTopic;
 import dev.hearth.agent.wire.Method;
 import dev.hearth.agent.wire.Payload;
@@ -143,6 +145,7 @@ class ConfigurationAppFelixTest {
     private static Request request(Method method, String resource, String body) {
         ControlTopic topic = new ControlTopic(ConfigurationApp.ID, method.name(), List.of(resource.split("/")));
         return new Request(topic, method, "r-1", "hub-1",
-                Payload.of(Map.of(), body.getBytes(StandardCharsets.UTF_8)), false);
+                Payload.of(Map.of(), body.getBytes(StandardCharsets.UTF_8)), false,
+                (type, metrics) -> { });
     }
 }

@@ -1,5 +1,6 @@
 package dev.hearth.agent;
 
+import dev.hearth.agent.api.App;
 import dev.hearth.isolation.injvm.InJvmIsolationDriver;
 import dev.hearth.service.ServiceResponse;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;

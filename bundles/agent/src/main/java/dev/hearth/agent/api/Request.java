@@ -1,4 +1,4 @@
-package dev.hearth.agent;
+package dev.hearth.agent.api;
 
 import dev.hearth.agent.wire.ControlTopic;
 import dev.hearth.agent.wire.Method;
@@ -14,9 +14,19 @@ import java.util.List;
  * @param requester the {@code requester.client.id} metric
  * @param payload   its metrics and body
  * @param signed    whether it carried a valid signature
+ * @param notifier  sends progress notifications of a long job to the requester
  */
 public record Request(ControlTopic topic, Method method, String requestId, String requester, Payload payload,
-                      boolean signed) {
+                      boolean signed, Notifier notifier) {
+
+    public Request {
+        java.util.Objects.requireNonNull(topic, "topic");
+        java.util.Objects.requireNonNull(method, "method");
+        java.util.Objects.requireNonNull(requestId, "requestId");
+        java.util.Objects.requireNonNull(requester, "requester");
+        java.util.Objects.requireNonNull(payload, "payload");
+        java.util.Objects.requireNonNull(notifier, "notifier");
+    }
 
     public List<String> resource() {
         return topic.resource();

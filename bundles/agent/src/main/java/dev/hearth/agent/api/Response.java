@@ -1,4 +1,4 @@
-package dev.hearth.agent;
+package dev.hearth.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +22,7 @@ public record Response(int code, Map<String, Object> metrics, byte[] body, Optio
     public static final int NOT_FOUND = 404;
     public static final int ERROR = 500;
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public Response {
         metrics = Map.copyOf(metrics);
