@@ -145,4 +145,31 @@ class CrunSupervisorTest {
         ServiceStatus status = awaitStatus("broken", s -> !s.lastError().isEmpty());
         assertTrue(status.lastError().contains("corrupt or truncated"), status.lastError());
     }
+
+    @Test
+    void anImageWhoseLayerWasTamperedWithIsRefusedWithAClearError() throws Exception {
+        Path copy = state.resolve("tampered");
+        try (var files = Files.walk(CrunHostRig.IMAGES.resolve("hello"))) {
+            for (Path from : files.toList()) {
+                Path to = copy.resolve(CrunHostRig.IMAGES.resolve("hello").relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Path layer;
+        try (var blobs = Files.list(copy.resolve("blobs/sha256"))) {
+            layer = blobs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(layer);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(layer, bytes);
+        supervisor.deploy(ServiceSpec.of("tampered", "crun", copy.toString()));
+        assertInstanceOf(DispatchRejectedException.class, rejection("tampered"));
+        ServiceStatus status = awaitStatus("tampered", s -> !s.lastError().isEmpty());
+        assertTrue(status.lastError().contains("cannot be unpacked") && status.lastError().contains("digest"),
+                status.lastError());
+    }
 }
