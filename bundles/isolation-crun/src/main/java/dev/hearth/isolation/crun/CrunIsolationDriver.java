@@ -103,6 +103,7 @@ public final class CrunIsolationDriver implements IsolationDriver, AutoCloseable
     private final Optional<CgroupHost> cgroups;
     private final Optional<MountNamespace> namespace;
     private final Optional<CrunRuntime> runtime;
+    private final Optional<LogFifoStock> fifos;
     private final ImageStore images;
     private final SandboxReserve reserve;
     private final ExecutorService commands = Executors.newCachedThreadPool(daemons("crun-driver-"));
@@ -131,6 +132,7 @@ public final class CrunIsolationDriver implements IsolationDriver, AutoCloseable
         Optional<CgroupHost> detected = Optional.empty();
         Optional<MountNamespace> pinned = Optional.empty();
         Optional<CrunRuntime> usable = Optional.empty();
+        Optional<LogFifoStock> stock = Optional.empty();
         String problem = "";
         try {
             long uid = uid();
@@ -151,6 +153,7 @@ public final class CrunIsolationDriver implements IsolationDriver, AutoCloseable
             }
             CrunRuntime crun = new CrunRuntime(settings.crun(), run.resolve("state"), pinned.map(MountNamespace::file));
             removeLeftovers(crun);
+            stock = Optional.of(new LogFifoStock(run.resolve("fifos")));
             usable = Optional.of(crun);
             LOG.info("crun driver: ready ({}, cgroups {})", version, host.mode());
         } catch (IOException | RuntimeException e) {
@@ -160,6 +163,7 @@ public final class CrunIsolationDriver implements IsolationDriver, AutoCloseable
         this.cgroups = detected;
         this.namespace = pinned;
         this.runtime = usable;
+        this.fifos = stock;
         this.availability = problem.isEmpty() ? DriverAvailability.ready() : DriverAvailability.unavailable(problem);
     }
 
@@ -290,7 +294,8 @@ public final class CrunIsolationDriver implements IsolationDriver, AutoCloseable
         String cgroupPath = "/hearth/" + id;
         String config = RuntimeConfig.json(id, spec, image, dataDirectory.toAbsolutePath(), directory.resolve("socket"),
                 cgroupPath, settings.pidsLimit(), settings.tmpfsBytes(), settings.hostJava());
-        return Sandbox.create(id, directory, config, crun, new CgroupMeter(cgroups.orElseThrow(), cgroupPath), readers);
+        return Sandbox.create(id, directory, config, crun, new CgroupMeter(cgroups.orElseThrow(), cgroupPath),
+                fifos.orElseThrow(), readers);
     }
 
     /** Runs container work on the command pool, or here once the pool is shut down by close. */

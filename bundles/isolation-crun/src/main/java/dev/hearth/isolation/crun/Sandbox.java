@@ -59,21 +59,17 @@ final class Sandbox {
 
     /**
      * Creates container {@code id} in {@code directory} from {@code configJson}; blocks for the
-     * length of {@code crun create}. The log reader runs on {@code readers}.
+     * length of {@code crun create}. Its output FIFO comes from {@code fifos}; the log reader runs
+     * on {@code readers}.
      */
     static Sandbox create(String id, Path directory, String configJson, CrunRuntime runtime, CgroupMeter meter,
-                          Executor readers) {
+                          LogFifoStock fifos, Executor readers) {
         Sandbox sandbox = new Sandbox(id, directory, runtime, meter);
         Path fifo = directory.resolve("log");
         try {
             Files.createDirectories(directory.resolve("socket"));
             Files.writeString(directory.resolve("config.json"), configJson);
-            Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true)
-                    .start();
-            String problem = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
-                throw new IllegalStateException("mkfifo " + fifo + " failed: " + problem);
-            }
+            fifos.take(fifo);
             int status;
             InputStream reader;
             // Opening a FIFO's read end alone blocks until a writer comes; holding a read-write end
