@@ -91,19 +91,27 @@ public final class Installer {
      * selection is thrown (the environment is broken).
      */
     public InstallResult install(UpdateSource source, UpdatePolicy policy, String bootedName) throws IOException {
+        return install(source, policy, bootedName, InstallProgress.NONE);
+    }
+
+    /** As {@link #install(UpdateSource, UpdatePolicy, String)}, reporting progress to {@code progress}. */
+    public InstallResult install(UpdateSource source, UpdatePolicy policy, String bootedName, InstallProgress progress)
+            throws IOException {
+        Objects.requireNonNull(progress, "progress");
         if (!state.compareAndSet(InstallerState.IDLE, InstallerState.VERIFYING)) {
             throw new IllegalStateException("installer: cannot start an install while " + state.get());
         }
         LOG.info("Installer: VERIFYING {}", source);
         try (InputStream in = source.open()) {
-            return install(in, policy, bootedName);
+            return install(in, policy, bootedName, progress);
         } finally {
             state.set(InstallerState.IDLE);
             LOG.info("Installer: IDLE");
         }
     }
 
-    private InstallResult install(InputStream in, UpdatePolicy policy, String bootedName) throws IOException {
+    private InstallResult install(InputStream in, UpdatePolicy policy, String bootedName, InstallProgress progress)
+            throws IOException {
         UpdateBundleReader reader;
         try {
             reader = new UpdateBundleReader(in);
@@ -150,6 +158,8 @@ public final class Installer {
             return new InstallResult.Refused(Refusal.NO_SLOT, "the bundle has no payload for a slot");
         }
 
+        long total = manifest.payloadBytes();
+        progress.report(InstallerState.VERIFYING, 0, total);
         bootloader.markBad(target);
         state.set(InstallerState.WRITING);
         LOG.info("Installer: WRITING {} into slot {}", manifest, target);
@@ -161,8 +171,11 @@ public final class Installer {
                 InputStream payloadIn = reader.payload(manifest.payloads(), p);
                 if (p.isKeyring()) {
                     newKeyring = Optional.of(readKeyring(payloadIn, p));
+                    progress.report(InstallerState.WRITING, written + skipped + p.size(), total);
                 } else {
-                    long[] counts = writePayload(payloadIn, p, targets.get(p));
+                    long before = written + skipped;
+                    long[] counts = writePayload(payloadIn, p, targets.get(p),
+                            done -> progress.report(InstallerState.WRITING, before + done, total));
                     written += counts[0];
                     skipped += counts[1];
                 }
@@ -176,6 +189,7 @@ public final class Installer {
             }
         }
         state.set(InstallerState.SWITCHING);
+        progress.report(InstallerState.SWITCHING, total, total);
         if (newKeyring.isPresent()) {
             replaceKeyring(newKeyring.get(), settings.keyringFile().orElseThrow());
         }
@@ -207,7 +221,8 @@ public final class Installer {
      * writing overlap. Only verified chunks are handed over; the slot is forced after the writer
      * has finished.
      */
-    private long[] writePayload(InputStream in, Payload p, Slot slot) throws IOException {
+    private long[] writePayload(InputStream in, Payload p, Slot slot, java.util.function.LongConsumer verifiedBytes)
+            throws IOException {
         int blockSize = p.blockSize();
         int chunk = Math.max(blockSize, settings.chunkBytes() / blockSize * blockSize);
         byte[] expected = p.blockHashBytes();
@@ -248,6 +263,7 @@ public final class Installer {
                         }
                     }
                     offer(verified, new Chunk(pos, incoming, n), writer);
+                    verifiedBytes.accept(pos + n);
                 }
             } finally {
                 // On success and on failure alike: the writer finishes what was verified, then ends.
