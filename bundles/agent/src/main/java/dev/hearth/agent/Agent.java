@@ -55,6 +55,8 @@ public final class Agent implements AutoCloseable {
     private static final int MAX_INFLIGHT = 1_000;
     private static final int REQUEST_QUEUE = 10_000;
     private static final long DISCONNECT_WAIT_MILLIS = 2_000;
+    /** A connection attempt (TCP, TLS, CONNECT/CONNACK, SUBSCRIBE/SUBACK) that takes longer is abandoned. */
+    private static final long CONNECT_WAIT_MILLIS = 1_500;
 
     private final AgentSettings settings;
     private final Namespace ns;
@@ -193,9 +195,16 @@ public final class Agent implements AutoCloseable {
             return;
         }
         try {
-            client.connect(options()).waitForCompletion(10_000);
-            client.subscribe(ns.requestFilter(settings.clientId()), 1).waitForCompletion(10_000);
-        } catch (MqttException | IllegalArgumentException e) {
+            client.connect(options()).waitForCompletion(CONNECT_WAIT_MILLIS);
+            client.subscribe(ns.requestFilter(settings.clientId()), 1).waitForCompletion(CONNECT_WAIT_MILLIS);
+        } catch (MqttException e) {
+            if (e.getReasonCode() == MqttException.REASON_CODE_CLIENT_TIMEOUT
+                    || e.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {
+                abandonAttempt();
+            }
+            retry(ConnectFailure.describe(settings.brokerUrl(), e));
+            return;
+        } catch (IllegalArgumentException e) {
             retry(ConnectFailure.describe(settings.brokerUrl(), e));
             return;
         }
@@ -209,6 +218,21 @@ public final class Agent implements AutoCloseable {
             // Lifecycle first, then whatever waited in the outbox, in order.
             publishLifecycle(ns.birth(settings.clientId()), birth.metrics(apps.keySet()));
             drain();
+        }
+    }
+
+    /**
+     * Resets Paho after an attempt that did not finish in time. Paho 1.2.5 can hang for good in an
+     * attempt whose TCP connection the broker drops while Paho starts its threads (a broker that
+     * is shutting down: one of its restarts); every later attempt then fails with "connect already
+     * in progress". Forcing a disconnect ends the attempt's state so that the next one can start
+     * (the hung Paho thread stays parked; this happens at most once per broker restart).
+     */
+    private void abandonAttempt() {
+        try {
+            client.disconnectForcibly(0, 0, false);
+        } catch (MqttException e) {
+            LOG.debug("agent {}: resetting a hung connection attempt: {}", settings.clientId(), e.toString());
         }
     }
 
