@@ -93,6 +93,22 @@ class HubCommandTest {
             LockSupport.parkNanos(1_000_000);
         }
         assertEquals(AgentState.CONNECTED, agent.state());
+        // The agent's retained status is on the broker before any test asks for the devices (a watcher
+        // registered just after its subscription may miss the retained copy: then ask again).
+        long statusDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean retained = false;
+        while (!retained && System.nanoTime() < statusDeadline) {
+            java.util.concurrent.CountDownLatch status = new java.util.concurrent.CountDownLatch(1);
+            try (HubClient watcher = HubClient.connect(HubSettings.of(url, "status-watcher"), Duration.ofSeconds(5))) {
+                watcher.watch(e -> {
+                    if (e.device().equals("board-7") && e.kind().equals("STATUS")) {
+                        status.countDown();
+                    }
+                });
+                retained = status.await(500, TimeUnit.MILLISECONDS);
+            }
+        }
+        assertTrue(retained, "the agent's retained status reached the broker");
     }
 
     @AfterAll
@@ -171,7 +187,7 @@ class HubCommandTest {
 
     @Test
     void devicesListsTheDeviceFromItsRetainedBirth() {
-        Run r = hub("--json", "devices", "--listen=500ms");
+        Run r = hub("--json", "devices", "--listen=1s");
         assertEquals(0, r.code, r.err);
         assertTrue(r.out.contains("board-7") && r.out.contains("2.0.0"), r.out);
     }
