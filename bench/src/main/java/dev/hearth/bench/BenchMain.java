@@ -27,6 +27,10 @@ public final class BenchMain {
         GatewayBench.run(report);
         System.out.println("hearth bench: scale-out and scale-in ...");
         ScaleBench.run(report);
+        System.out.println("hearth bench: MQTT control plane (round trip vs a bare Paho echo, throughput) ...");
+        MqttBench.run(report);
+        System.out.println("hearth bench: containers under crun (cold start vs crun run, scale-out, memory) ...");
+        CrunBench.run(report);
         System.out.println("hearth bench: over-the-air updates (install vs dd, adaptive, power cuts) ...");
         OtaBench.run(report);
         report.print(System.out);

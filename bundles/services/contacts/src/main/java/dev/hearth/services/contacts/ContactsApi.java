@@ -20,11 +20,11 @@ import java.util.Optional;
  * The contacts HTTP API, JSON in and out:
  *
  * <pre>
- * GET    /contacts       200 [contact, …] (by name)
- * POST   /contacts       201 contact, Location: /contacts/{id}   body {"name": …, "email", "phone", "note"}
- * GET    /contacts/{id}  200 contact | 404
- * PUT    /contacts/{id}  200 contact | 404                       body as for POST
- * DELETE /contacts/{id}  204 | 404
+ * GET    /      200 [contact, …] (by name)
+ * POST   /      201 contact, Location: {id} (relative to the collection)   body {"name": …, "email", "phone", "note"}
+ * GET    /{id}  200 contact | 404
+ * PUT    /{id}  200 contact | 404                       body as for POST
+ * DELETE /{id}  204 | 404
  * </pre>
  *
  * Errors are {@code {"error": "…"}} with 400, 404, 405 or 500; they never repeat what was sent.
@@ -35,7 +35,8 @@ final class ContactsApi {
     record Details(String name, String email, String phone, String note) {
     }
 
-    private static final String COLLECTION = "/contacts";
+    /** The service's own root: the gateway strips the {@code /contacts} of {@code /contacts/…}. */
+    private static final String COLLECTION = "/";
 
     private final ContactStore store;
     private final ObjectMapper json;
@@ -56,11 +57,7 @@ final class ContactsApi {
     private FullHttpResponse route(FullHttpRequest request) throws IOException {
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
-        if (path.equals("/")) {
-            return method.equals(HttpMethod.GET) ? ok(HttpResponseStatus.OK, Map.of("service", "contacts"))
-                    : notAllowed();
-        }
-        if (path.equals(COLLECTION) || path.equals(COLLECTION + "/")) {
+        if (path.equals(COLLECTION)) {
             if (method.equals(HttpMethod.GET)) {
                 return ok(HttpResponseStatus.OK, store.list());
             }
@@ -73,10 +70,10 @@ final class ContactsApi {
             }
             return notAllowed();
         }
-        if (!path.startsWith(COLLECTION + "/")) {
+        String id = path.substring(COLLECTION.length());
+        if (id.indexOf('/') >= 0) {
             return error(HttpResponseStatus.NOT_FOUND, "no such resource");
         }
-        String id = path.substring(COLLECTION.length() + 1);
         if (method.equals(HttpMethod.GET)) {
             return store.get(id).map(c -> ok(HttpResponseStatus.OK, c)).orElseGet(this::noContact);
         }
@@ -103,7 +100,7 @@ final class ContactsApi {
         store.put(contact);
         FullHttpResponse response = ok(status, contact);
         if (status.equals(HttpResponseStatus.CREATED)) {
-            response.headers().set(HttpHeaderNames.LOCATION, COLLECTION + "/" + id);
+            response.headers().set(HttpHeaderNames.LOCATION, id);
         }
         return response;
     }

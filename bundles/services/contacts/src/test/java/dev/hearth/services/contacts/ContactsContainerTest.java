@@ -96,27 +96,27 @@ class ContactsContainerTest {
 
     @Test
     void contactsAreCreatedListedReadAndDeletedAndSurviveARestartOfTheInstance() throws Exception {
-        JsonNode ada = json(call("POST", "/contacts", "{\"name\":\"Ada\",\"email\":\"ada@example.org\"}"), 201);
-        JsonNode bob = json(call("POST", "/contacts", "{\"name\":\"Bob\",\"phone\":\"+33 1 23\"}"), 201);
+        JsonNode ada = json(call("POST", "/", "{\"name\":\"Ada\",\"email\":\"ada@example.org\"}"), 201);
+        JsonNode bob = json(call("POST", "/", "{\"name\":\"Bob\",\"phone\":\"+33 1 23\"}"), 201);
         String adaId = ada.path("id").asText();
         assertEquals(16, adaId.length(), ada.toString());
 
-        JsonNode all = json(call("GET", "/contacts", ""), 200);
+        JsonNode all = json(call("GET", "/", ""), 200);
         assertEquals(2, all.size(), all.toString());
         assertEquals("Ada", all.get(0).path("name").asText());
         assertEquals("Bob", all.get(1).path("name").asText());
-        assertEquals("ada@example.org", json(call("GET", "/contacts/" + adaId, ""), 200).path("email").asText());
+        assertEquals("ada@example.org", json(call("GET", "/" + adaId, ""), 200).path("email").asText());
 
-        assertEquals(204, call("DELETE", "/contacts/" + bob.path("id").asText(), "").status());
-        assertEquals(404, call("GET", "/contacts/" + bob.path("id").asText(), "").status());
-        assertEquals(400, call("POST", "/contacts", "{\"nickname\":\"no name\"}").status(),
+        assertEquals(204, call("DELETE", "/" + bob.path("id").asText(), "").status());
+        assertEquals(404, call("GET", "/" + bob.path("id").asText(), "").status());
+        assertEquals(400, call("POST", "/", "{\"nickname\":\"no name\"}").status(),
                 "a contact without a name is refused");
         assertTrue(Files.exists(state.resolve("services/contacts/data/contacts/" + adaId + ".json")),
                 "each contact is a file in the service's data directory");
 
         supervisor.stop("contacts");
         awaitZeroInstances();
-        JsonNode after = json(call("GET", "/contacts", ""), 200);
+        JsonNode after = json(call("GET", "/", ""), 200);
         assertEquals(1, after.size(), after.toString());
         assertEquals(adaId, after.get(0).path("id").asText(), "the data outlived the instance");
         assertEquals(2, supervisor.status("contacts").orElseThrow().coldStarts());
