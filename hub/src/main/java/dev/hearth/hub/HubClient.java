@@ -79,6 +79,34 @@ public final class HubClient implements AutoCloseable {
      * @throws BrokerUnreachableException with a message saying why (refused, TLS trust, credentials)
      */
     public static HubClient connect(HubSettings settings, Duration timeout) throws BrokerUnreachableException {
+        // Some brokers (Moquette 0.17 among them) can drop a client right after accepting its
+        // CONNECT while an earlier session of the same client id is torn down; a fresh attempt
+        // then succeeds. Connection set-up is retried a few times for that, nothing else.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return connectOnce(settings, timeout);
+            } catch (SetupLost e) {
+                if (attempt == SETUP_ATTEMPTS) {
+                    throw new IllegalStateException("hub: cannot subscribe on " + settings.brokerUrl()
+                            + " after " + attempt + " attempts: " + e.getCause(), e.getCause());
+                }
+            }
+        }
+    }
+
+    private static final int SETUP_ATTEMPTS = 3;
+
+    /** The connection was lost while subscribing, right after it was accepted. */
+    private static final class SetupLost extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SetupLost(MqttException cause) {
+            super(cause);
+        }
+    }
+
+    private static HubClient connectOnce(HubSettings settings, Duration timeout)
+            throws BrokerUnreachableException, SetupLost {
         HubClient hub;
         try {
             hub = new HubClient(settings);
@@ -106,17 +134,22 @@ public final class HubClient implements AutoCloseable {
             }
             throw new BrokerUnreachableException(ConnectFailure.describe(settings.brokerUrl(), e), e);
         }
-        hub.subscribe();
-        return hub;
-    }
-
-    private void subscribe() {
         try {
-            client.subscribe(new String[] {ns.replyFilter(settings.clientId()), ns.lifecycleFilter(),
-                    ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1}).waitForCompletion(10_000);
+            hub.client.subscribe(new String[] {hub.ns.replyFilter(settings.clientId()), hub.ns.lifecycleFilter(),
+                    hub.ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1}).waitForCompletion(10_000);
         } catch (MqttException e) {
+            try {
+                hub.client.disconnectForcibly(0, 0, false);
+                hub.client.close(true);
+            } catch (MqttException closing) {
+                e.addSuppressed(closing);
+            }
+            if (e.getReasonCode() == MqttException.REASON_CODE_CONNECTION_LOST) {
+                throw new SetupLost(e);
+            }
             throw new IllegalStateException("hub: cannot subscribe on " + settings.brokerUrl() + ": " + e, e);
         }
+        return hub;
     }
 
     private void subscribeAsync() {

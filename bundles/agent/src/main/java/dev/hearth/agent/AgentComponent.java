@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * dynamically. Firmware version and slot come from the framework
  * properties {@code hearth.firmware.version} and {@code hearth.slot}, "unknown" when absent.
  */
-@Component(name = AgentComponent.PID, configurationPid = AgentComponent.PID,
+// Immediate: as an Event Admin handler it would otherwise be created only when an event arrives,
+// and a device whose services never change state would never connect.
+@Component(name = AgentComponent.PID, configurationPid = AgentComponent.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, service = EventHandler.class,
         property = EventConstants.EVENT_TOPIC + "=dev/hearth/supervisor/*")
 @Designate(ocd = AgentComponent.Config.class)
