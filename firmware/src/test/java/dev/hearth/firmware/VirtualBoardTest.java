@@ -116,10 +116,24 @@ class VirtualBoardTest {
         assertEquals(VERSION, certificate.string("firmware_version").orElseThrow());
         assertEquals("A", certificate.string("hearth.slot").orElseThrow());
 
-        HttpResponse<String> gateway = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/nothing-here/"))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(404, gateway.statusCode(), "the gateway answers through the forwarded port: " + gateway.body());
+        // The agent may introduce the device before the gateway listens: the JVM is emulated.
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/nothing-here/"))
+                .timeout(Duration.ofSeconds(30)).build();
+        java.util.concurrent.atomic.AtomicReference<HttpResponse<String>> gateway =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        waitFor(() -> {
+            try {
+                gateway.set(http.send(probe, HttpResponse.BodyHandlers.ofString()));
+                return true;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, Duration.ofSeconds(120), "the gateway answers through the forwarded port", console);
+        assertEquals(404, gateway.get().statusCode(), "the gateway routes: " + gateway.get().body());
 
         waitFor(() -> markers.containsKey("marked good"), Duration.ofSeconds(120), "slot A marked good", console);
 
