@@ -1,0 +1,25 @@
+package dev.hearth.rig;
+
+import java.nio.file.Path;
+
+/** What a board boots from and how the rig writes it. A record that does no I/O. */
+public sealed interface BootMediumResource {
+
+    /** The virtual board's disk: a copy-on-write overlay over an image on the host. */
+    record Qemu() implements BootMediumResource { }
+
+    /**
+     * An SD card behind a USB-SD-Mux: switched to the host, written, switched back to the board.
+     *
+     * @param control     the mux's control device, {@code /dev/sgN} (a stable {@code /dev/disk/by-path} name is better)
+     * @param blockDevice the card as a block device while switched to the host
+     */
+    record SdMux(Path control, Path blockDevice) implements BootMediumResource {
+        public SdMux {
+            if (!control.isAbsolute() || !blockDevice.isAbsolute()) {
+                throw new IllegalArgumentException("sd-mux: 'control' and 'blockDevice' must be absolute paths, were "
+                        + control + " and " + blockDevice);
+            }
+        }
+    }
+}
