@@ -275,9 +275,10 @@ public final class Updater implements AutoCloseable {
 
     /** The health check passed: the running slot is marked good. */
     void healthy() throws IOException {
+        markGood();
+        // Published only once the slot is marked good and the counter committed.
         health = HealthCheckState.PASSED;
         LOG.info("Updater: health check PASSED on slot {}", settings.bootedSlot());
-        markGood();
     }
 
     /**
@@ -286,7 +287,6 @@ public final class Updater implements AutoCloseable {
      * the failure is recorded and reported, and a reboot is requested.
      */
     void unhealthy(String reason) throws IOException {
-        health = HealthCheckState.FAILED;
         String detail = "health check failed on slot " + settings.bootedSlot() + ": " + reason;
         synchronized (this) {
             Optional<UpdateRecord.Pending> p = record.pending();
@@ -302,6 +302,8 @@ public final class Updater implements AutoCloseable {
             }
             write(record.withResult(detail));
         }
+        // Published only once the slot is marked bad and the failure recorded.
+        health = HealthCheckState.FAILED;
         LOG.info("Updater: {}", detail);
         events.post(UpdaterEvents.HEALTH_FAILED, eventProperties(settings.bootedSlot(), settings.firmwareVersion(), detail));
         requestReboot("so that the bootloader falls back");
