@@ -42,13 +42,23 @@ public final class HubClient implements AutoCloseable {
     private final MqttAsyncClient client;
     private final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private final List<Consumer<DeviceEvent>> watchers = new CopyOnWriteArrayList<>();
+    /**
+     * Device events seen so far, replayed to a watcher that registers late: the broker sends
+     * retained certificates as soon as the subscription exists, which is before any caller of
+     * {@link #connect} can call {@link #watch}. Bounded; guarded by itself.
+     */
+    private final java.util.ArrayDeque<DeviceEvent> seen = new java.util.ArrayDeque<>();
+    private static final int SEEN_LIMIT = 1_000;
     private final String session = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong ids = new AtomicLong();
 
     private HubClient(HubSettings settings) throws MqttException {
         this.settings = settings;
         this.ns = settings.namespace();
-        client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+        // The requester id (allow-list, reply topics, signatures) is settings.clientId(); each
+        // connection gets its own MQTT client id beside it, so that two hub commands run at once,
+        // or one right after another, never take over each other's session at the broker.
+        client = new MqttAsyncClient(settings.brokerUrl(), connectionId(settings.clientId()), new MemoryPersistence());
         client.setCallback(new MqttCallbackExtended() {
             @Override
             public void connectComplete(boolean reconnect, String serverURI) {
@@ -73,40 +83,18 @@ public final class HubClient implements AutoCloseable {
         });
     }
 
+    /** {@code <requester>-<8 hex digits>}, within MQTT 3.1.1's 23 characters when the requester id allows. */
+    static String connectionId(String requester) {
+        String suffix = "-" + String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
+        return requester.substring(0, Math.min(requester.length(), Math.max(1, 23 - suffix.length()))) + suffix;
+    }
+
     /**
      * Connects to the broker and subscribes to replies, lifecycle certificates and telemetry.
      *
      * @throws BrokerUnreachableException with a message saying why (refused, TLS trust, credentials)
      */
     public static HubClient connect(HubSettings settings, Duration timeout) throws BrokerUnreachableException {
-        // Some brokers (Moquette 0.17 among them) can drop a client right after accepting its
-        // CONNECT while an earlier session of the same client id is torn down; a fresh attempt
-        // then succeeds. Connection set-up is retried a few times for that, nothing else.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return connectOnce(settings, timeout);
-            } catch (SetupLost e) {
-                if (attempt == SETUP_ATTEMPTS) {
-                    throw new IllegalStateException("hub: cannot subscribe on " + settings.brokerUrl()
-                            + " after " + attempt + " attempts: " + e.getCause(), e.getCause());
-                }
-            }
-        }
-    }
-
-    private static final int SETUP_ATTEMPTS = 3;
-
-    /** The connection was lost while subscribing, right after it was accepted. */
-    private static final class SetupLost extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        SetupLost(MqttException cause) {
-            super(cause);
-        }
-    }
-
-    private static HubClient connectOnce(HubSettings settings, Duration timeout)
-            throws BrokerUnreachableException, SetupLost {
         HubClient hub;
         try {
             hub = new HubClient(settings);
@@ -134,22 +122,17 @@ public final class HubClient implements AutoCloseable {
             }
             throw new BrokerUnreachableException(ConnectFailure.describe(settings.brokerUrl(), e), e);
         }
+        hub.subscribe();
+        return hub;
+    }
+
+    private void subscribe() {
         try {
-            hub.client.subscribe(new String[] {hub.ns.replyFilter(settings.clientId()), hub.ns.lifecycleFilter(),
-                    hub.ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1}).waitForCompletion(10_000);
+            client.subscribe(new String[] {ns.replyFilter(settings.clientId()), ns.lifecycleFilter(),
+                    ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1}).waitForCompletion(10_000);
         } catch (MqttException e) {
-            try {
-                hub.client.disconnectForcibly(0, 0, false);
-                hub.client.close(true);
-            } catch (MqttException closing) {
-                e.addSuppressed(closing);
-            }
-            if (e.getReasonCode() == MqttException.REASON_CODE_CONNECTION_LOST) {
-                throw new SetupLost(e);
-            }
             throw new IllegalStateException("hub: cannot subscribe on " + settings.brokerUrl() + ": " + e, e);
         }
-        return hub;
     }
 
     private void subscribeAsync() {
@@ -161,9 +144,12 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
-    /** Calls {@code watcher} for every lifecycle certificate and telemetry message of the account. */
+    /** Calls {@code watcher} for every lifecycle certificate and telemetry message of the account, those seen before it registered first. */
     public void watch(Consumer<DeviceEvent> watcher) {
-        watchers.add(watcher);
+        synchronized (seen) {
+            seen.forEach(watcher);
+            watchers.add(watcher);
+        }
     }
 
     /**
@@ -238,7 +224,13 @@ public final class HubClient implements AutoCloseable {
         String kind = topic.endsWith("/metrics") ? "METRICS" : topic.endsWith("/status") ? "STATUS"
                 : topic.substring(topic.lastIndexOf('/') + 1);
         DeviceEvent event = new DeviceEvent(device, kind, message.isRetained(), p);
-        watchers.forEach(w -> w.accept(event));
+        synchronized (seen) {
+            if (seen.size() == SEEN_LIMIT) {
+                seen.removeFirst();
+            }
+            seen.addLast(event);
+            watchers.forEach(w -> w.accept(event));
+        }
     }
 
     @Override
