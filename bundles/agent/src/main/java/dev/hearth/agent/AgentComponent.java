@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent as a Declarative Services component: configuration PID {@value #PID}. It serves SVC-V1,
- * SYS-V1 (reboot: restart the framework, see {@link FrameworkRestartRebootAction}) and CONF-V1, and
+ * SYS-V1 (reboot: restart the framework, see {@link FrameworkRestartRebootAction}), CONF-V1 and DEPLOY-V2
+ * (bundles installed through this bundle's context), and
  * turns supervisor events into telemetry. Apps of other bundles are {@link App} services, tracked
  * dynamically. Firmware version and slot come from the framework
  * properties {@code hearth.firmware.version} and {@code hearth.slot}, "unknown" when absent.
@@ -102,6 +103,7 @@ public final class AgentComponent implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AgentComponent.class);
 
     private final Agent agent;
+    private final DeployApp deploy;
     private final List<App> builtIn;
     private final List<App> added = new ArrayList<>();
 
@@ -118,6 +120,9 @@ public final class AgentComponent implements EventHandler {
         if (configAdmin != null) {
             apps.add(new ConfigurationApp(configAdmin));
         }
+        deploy = new DeployApp(new FrameworkBundleInstaller(context), settings.storeDirectory().resolve("deploy"),
+                settings.clientId());
+        apps.add(deploy);
         builtIn = List.copyOf(apps);
         agent = new Agent(settings, supervisor, facts, apps);
         agent.start();
@@ -162,6 +167,7 @@ public final class AgentComponent implements EventHandler {
     @Deactivate
     void deactivate() {
         agent.close();
+        deploy.close();
     }
 
     static AgentSettings settings(Config c, BundleContext context) {

@@ -39,6 +39,11 @@ final class Device implements AutoCloseable {
     final Agent agent;
 
     Device(String url, Path state, UnaryOperator<AgentSettings> tune) {
+        this(url, state, tune, List.of());
+    }
+
+    /** A device that also serves the given apps. */
+    Device(String url, Path state, UnaryOperator<AgentSettings> tune, List<App> extraApps) {
         supervisor = new ElasticSupervisor(SupervisorSettings.defaults(state.resolve("supervisor")),
                 (topic, props) -> {
                     Agent a = agentRef;
@@ -53,6 +58,7 @@ final class Device implements AutoCloseable {
                 .withAllowedRequesters(java.util.Set.of("hub-1", "hub-2")));
         DeviceFacts facts = new DeviceFacts(ID, "test-board", "0001", "1.2.3", "A", "felix", "7");
         List<App> apps = new ArrayList<>(Agent.standardApps(supervisor, reboot, facts));
+        apps.addAll(extraApps);
         agent = new Agent(settings, supervisor, facts, apps);
         agentRef = agent;
         agent.start();

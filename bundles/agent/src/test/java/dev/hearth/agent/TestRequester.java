@@ -38,6 +38,8 @@ final class TestRequester implements AutoCloseable {
     private final Map<String, CompletableFuture<Payload>> pending = new ConcurrentHashMap<>();
     final BlockingQueue<Message> lifecycle = new LinkedBlockingQueue<>();
     final BlockingQueue<Message> telemetry = new LinkedBlockingQueue<>();
+    /** Progress notifications of long jobs ({@code $EDC/<account>/<me>/<app>/NOTIFY/…}), in arrival order. */
+    final BlockingQueue<Message> notifications = new LinkedBlockingQueue<>();
     private final AtomicLong ids = new AtomicLong();
 
     TestRequester(String url, String clientId, String device, String user, String password) throws Exception {
@@ -62,6 +64,8 @@ final class TestRequester implements AutoCloseable {
                     if (f != null) {
                         f.complete(p);
                     }
+                } else if (topic.contains("/NOTIFY/")) {
+                    notifications.add(new Message(topic, p));
                 } else if (topic.contains("/MQTT/")) {
                     lifecycle.add(new Message(topic, p));
                 } else {
@@ -92,8 +96,9 @@ final class TestRequester implements AutoCloseable {
 
     private void subscribe() {
         try {
-            client.subscribe(new String[] {ns.replyFilter(clientId), ns.lifecycleFilter(), ns.dataFilter("+", "+")},
-                    new int[] {1, 1, 1}).waitForCompletion(10_000);
+            client.subscribe(new String[] {ns.replyFilter(clientId), ns.lifecycleFilter(), ns.dataFilter("+", "+"),
+                    ns.controlPrefix() + "/" + ns.account() + "/" + clientId + "/+/NOTIFY/#"},
+                    new int[] {1, 1, 1, 1}).waitForCompletion(10_000);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
