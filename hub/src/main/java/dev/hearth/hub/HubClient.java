@@ -42,6 +42,7 @@ public final class HubClient implements AutoCloseable {
     private final MqttAsyncClient client;
     private final Map<String, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private final List<Consumer<DeviceEvent>> watchers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Notification>> listeners = new CopyOnWriteArrayList<>();
     /**
      * Device events seen so far, replayed to a watcher that registers late: the broker sends
      * retained certificates as soon as the subscription exists, which is before any caller of
@@ -128,17 +129,27 @@ public final class HubClient implements AutoCloseable {
 
     private void subscribe() {
         try {
-            client.subscribe(new String[] {ns.replyFilter(settings.clientId()), ns.lifecycleFilter(),
-                    ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1}).waitForCompletion(10_000);
+            client.subscribe(filters(), new int[] {1, 1, 1, 1}).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException("hub: cannot subscribe on " + settings.brokerUrl() + ": " + e, e);
         }
     }
 
+    /** Replies, lifecycle certificates, Hearth telemetry and the progress notifications of this hub's jobs. */
+    private String[] filters() {
+        return new String[] {ns.replyFilter(settings.clientId()), ns.lifecycleFilter(),
+                ns.dataFilter(Namespace.HEARTH_APP, "+"),
+                ns.controlPrefix() + "/" + ns.account() + "/" + settings.clientId() + "/+/NOTIFY/#"};
+    }
+
+    /** Calls {@code listener} for every progress notification of a job this hub started, from now on. */
+    public void notifications(Consumer<Notification> listener) {
+        listeners.add(listener);
+    }
+
     private void subscribeAsync() {
         try {
-            client.subscribe(new String[] {ns.replyFilter(settings.clientId()), ns.lifecycleFilter(),
-                    ns.dataFilter(Namespace.HEARTH_APP, "+")}, new int[] {1, 1, 1});
+            client.subscribe(filters(), new int[] {1, 1, 1, 1});
         } catch (MqttException e) {
             throw new IllegalStateException("hub: cannot subscribe again on " + settings.brokerUrl() + ": " + e, e);
         }
@@ -218,6 +229,12 @@ public final class HubClient implements AutoCloseable {
             if (f != null) {
                 f.complete(Reply.of(p));
             }
+            return;
+        }
+        String[] levels = topic.split("/");
+        if (levels.length == 7 && levels[4].equals("NOTIFY") && topic.startsWith(ns.controlPrefix() + "/")) {
+            Notification n = new Notification(levels[5], levels[3], levels[6], p);
+            listeners.forEach(l -> l.accept(n));
             return;
         }
         String device = ns.clientIdOf(topic).orElse("?");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hearth.agent.wire.CommandSignature;
 import dev.hearth.agent.wire.Method;
+import dev.hearth.agent.wire.MetricNames;
 import dev.hearth.agent.wire.Namespace;
 import dev.hearth.agent.wire.TlsFiles;
 import java.io.IOException;
@@ -36,12 +37,14 @@ import picocli.CommandLine.Parameters;
         description = "Command Hearth devices over MQTT (Kura's control namespace).",
         subcommands = {HubCommand.Devices.class, HubCommand.Services.class, HubCommand.Deploy.class,
                 HubCommand.Scale.class, HubCommand.Stop.class, HubCommand.Remove.class, HubCommand.Logs.class,
-                HubCommand.Reboot.class, HubCommand.Config.class, HubCommand.Watch.class, HubCommand.Keygen.class},
+                HubCommand.Reboot.class, HubCommand.Config.class, HubCommand.Watch.class, HubCommand.Keygen.class,
+                HubCommand.DeployPackage.class, HubCommand.Packages.class, HubCommand.UndeployPackage.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:the device refused or failed", "2:bad usage", "3:no reply in time",
                 "4:broker unreachable"})
 public final class HubCommand {
 
+    static final String DEPLOY_APP = "DEPLOY-V2";
     static final int REFUSED = 1;
     static final int TIMEOUT = 3;
     static final int UNREACHABLE = 4;
@@ -392,6 +395,99 @@ public final class HubCommand {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    @Command(name = "deploy-package", description = "Install (or update) an OSGi bundle jar on a device from a URL (DEPLOY-V2), "
+            + "following its download and install progress until done.")
+    static final class DeployPackage extends Sub implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", description = "Device client id") String device;
+        @Parameters(index = "1", description = "http, https or file URL of the bundle jar, as the device sees it") String url;
+        @Option(names = "--hash", required = true, description = "The jar's digest, ALG:hex (e.g. SHA-256:9f86…)") String hash;
+        @Option(names = "--name", required = true, description = "Deployment package name") String name;
+        @Option(names = "--version", required = true, description = "Deployment package version (OSGi)") String version;
+        @Option(names = "--job", description = "Job id (default: the current time in ms)") Long job;
+        @Option(names = "--wait", defaultValue = "PT2M", converter = DurationConverter.class,
+                description = "How long to follow the job's progress (default 2m)") Duration wait;
+
+        @Override
+        public Integer call() throws Exception {
+            long jobId = job == null ? System.currentTimeMillis() : job;
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.concurrent.BlockingQueue<Notification> progress = new java.util.concurrent.LinkedBlockingQueue<>();
+            try (HubClient client = hub.connect()) {
+                client.notifications(n -> {
+                    if (n.device().equals(device) && n.appId().equals(DEPLOY_APP)
+                            && n.payload().whole(MetricNames.JOB_ID).orElse(-1L) == jobId) {
+                        progress.add(n);
+                    }
+                });
+                Map<String, Object> metrics = new java.util.LinkedHashMap<>();
+                metrics.put(MetricNames.DP_URI, url);
+                metrics.put(MetricNames.DP_NAME, name);
+                metrics.put(MetricNames.DP_VERSION, version);
+                metrics.put(MetricNames.JOB_ID, jobId);
+                metrics.put(MetricNames.DP_INSTALL, true);
+                metrics.put(MetricNames.DP_DOWNLOAD_HASH, hash);
+                Reply r = client.call(device, DEPLOY_APP, Method.EXEC, "download", metrics, new byte[0], hub.timeout);
+                if (!r.ok()) {
+                    spec.commandLine().getErr().println("hub: " + device + " answered " + r.code() + ": " + r.message());
+                    return REFUSED;
+                }
+                long deadline = System.nanoTime() + wait.toNanos();
+                while (true) {
+                    Notification n = progress.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (n == null) {
+                        throw new CommandTimeoutException(device, "DEPLOY-V2 job " + jobId + " (" + name + " " + version + ")", wait);
+                    }
+                    String download = n.payload().string(MetricNames.DP_DOWNLOAD_STATUS).orElse("");
+                    String install = n.payload().string(MetricNames.DP_INSTALL_STATUS).orElse("");
+                    if (hub.json) {
+                        out.println(JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(n.payload().metrics()));
+                    } else if (!download.isEmpty()) {
+                        out.println("download " + n.payload().string(MetricNames.DP_DOWNLOAD_PROGRESS).orElse("?") + "% " + download
+                                + n.payload().string(MetricNames.DP_DOWNLOAD_ERROR).map(m -> ": " + m).orElse(""));
+                    } else {
+                        out.println("install " + n.payload().string(MetricNames.DP_INSTALL_PROGRESS).orElse("?") + "% " + install
+                                + n.payload().string(MetricNames.DP_INSTALL_ERROR).map(m -> ": " + m).orElse(""));
+                    }
+                    out.flush();
+                    if (download.equals("FAILED") || install.equals("FAILED")) {
+                        spec.commandLine().getErr().println("hub: " + device + ": deployment of " + name + " " + version + " failed");
+                        return REFUSED;
+                    }
+                    if (download.equals("ALREADY DONE") || install.equals("COMPLETED")) {
+                        return 0;
+                    }
+                }
+            }
+        }
+    }
+
+    @Command(name = "packages", description = "The deployment packages installed on a device (DEPLOY-V2).")
+    static final class Packages extends Sub implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", description = "Device client id") String device;
+
+        @Override
+        public Integer call() throws Exception {
+            return hub.call(spec, device, DEPLOY_APP, Method.GET, "packages", Map.of(), new byte[0], (out, b) -> {
+                List<List<String>> rows = new ArrayList<>();
+                b.forEach(p -> rows.add(List.of(p.path("name").asText(), p.path("version").asText(),
+                        p.path("bundleId").asText(), p.path("symbolicName").asText(), p.path("state").asText())));
+                table(out, List.of("PACKAGE", "VERSION", "BUNDLE", "SYMBOLIC NAME", "STATE"), rows);
+            });
+        }
+    }
+
+    @Command(name = "undeploy-package", description = "Uninstall a deployment package from a device (DEPLOY-V2).")
+    static final class UndeployPackage extends Sub implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", description = "Device client id") String device;
+        @Parameters(index = "1", description = "Deployment package name") String name;
+
+        @Override
+        public Integer call() throws Exception {
+            return hub.call(spec, device, DEPLOY_APP, Method.EXEC, "uninstall", Map.of(MetricNames.DP_NAME, name), new byte[0],
+                    (out, b) -> out.println("uninstalled " + name + " from " + device));
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Installs, updates, starts, stops and removes OSGi bundles: what DEPLOY-V2 needs of the framework.
  * Failures are {@link DeployFailedException}s naming the bundle and the framework's reason.
  */
-interface BundleInstaller {
+public interface BundleInstaller {
 
     /** What is known of one installed bundle. */
     record BundleFacts(long id, String symbolicName, String version, String state) { }

@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * and starts it, reporting progress on {@code NOTIFY/<client-id>/download} and {@code …/install}.
  * GET {@code packages} | {@code bundles}; EXEC {@code uninstall} | {@code start/<id>} | {@code stop/<id>}.
  */
-final class DeployApp implements App, AutoCloseable {
+public final class DeployApp implements App, AutoCloseable {
 
-    static final String ID = "DEPLOY-V2";
+    public static final String ID = "DEPLOY-V2";
     /** Where a deployment package's bundle is installed from: {@code hearth-dp:<name>}. */
     static final String LOCATION_PREFIX = "hearth-dp:";
 
@@ -247,7 +247,7 @@ final class DeployApp implements App, AutoCloseable {
      * @param directory the app's store: {@code packages.json} and {@code downloads/}
      * @param clientId  this device's client id, sent as {@code client.id} in notifications
      */
-    DeployApp(BundleInstaller installer, Path directory, String clientId) {
+    public DeployApp(BundleInstaller installer, Path directory, String clientId) {
         this.installer = installer;
         this.packages = new DeployedPackages(directory);
         this.downloads = directory.resolve("downloads");

@@ -9,11 +9,11 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 
 /** {@link BundleInstaller} over the framework's {@link BundleContext}. */
-final class FrameworkBundleInstaller implements BundleInstaller {
+public final class FrameworkBundleInstaller implements BundleInstaller {
 
     private final BundleContext context;
 
-    FrameworkBundleInstaller(BundleContext context) {
+    public FrameworkBundleInstaller(BundleContext context) {
         this.context = context;
     }
 
