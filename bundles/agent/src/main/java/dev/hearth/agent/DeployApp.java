@@ -72,6 +72,8 @@ public final class DeployApp implements App, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeployApp.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final int PROGRESS_STEP = 10;
+    /** The largest deployment package downloaded: a bundle, not a disk image. */
+    static final long MAX_PACKAGE_BYTES = 256L << 20;
 
     /** A {@code dp.download.hash}: {@code ALG:hex}, such as {@code SHA-256:9f86…}. */
     record ContentHash(String algorithm, byte[] expected) {
@@ -413,6 +415,9 @@ public final class DeployApp implements App, AutoCloseable {
         Source source = open(c.uri());
         try (InputStream in = source.in(); OutputStream out = Files.newOutputStream(part)) {
             size = source.size();
+            if (size > MAX_PACKAGE_BYTES) {
+                throw new DeployFailedException(c.uri() + " is " + size + " bytes, more than " + MAX_PACKAGE_BYTES);
+            }
             notifier.notify("download", download(c, 0, size, IN_PROGRESS));
             byte[] buffer = new byte[64 * 1024];
             int lastStep = 0;
@@ -420,6 +425,9 @@ public final class DeployApp implements App, AutoCloseable {
                 out.write(buffer, 0, n);
                 digest.update(buffer, 0, n);
                 done += n;
+                if (done > MAX_PACKAGE_BYTES) {
+                    throw new DeployFailedException(c.uri() + " is more than " + MAX_PACKAGE_BYTES + " bytes");
+                }
                 if (size > 0) {
                     int percent = (int) Math.min(99, done * 100 / size);
                     if (percent / PROGRESS_STEP > lastStep) {
