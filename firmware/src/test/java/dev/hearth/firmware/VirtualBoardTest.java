@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.agent.wire.Payload;
+import dev.hearth.ota.Keyring;
+import dev.hearth.ota.Manifest;
+import dev.hearth.ota.UpdateBundleReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -80,6 +83,7 @@ class VirtualBoardTest {
         checkPartitionTable(image, description);
         checkBootPartition(image);
         checkRootFileSystem(image, description);
+        checkUpdateBundle(image, description, out.resolve("hearth-" + BOARD + "-" + VERSION + ".hup"));
 
         int port = freePort();
         startBroker(port);
@@ -89,7 +93,13 @@ class VirtualBoardTest {
         options.setCleanSession(true);
         connectWithin(hub, options, Duration.ofSeconds(20));
         hub.subscribe("$EDC/hearth/hearth-device/MQTT/BIRTH", 1,
-                (topic, message) -> birth.complete(Payload.decode(message.getPayload(), 1 << 20)));
+                (topic, message) -> {
+                    try {
+                        birth.complete(Payload.decode(message.getPayload(), 1 << 20));
+                    } catch (RuntimeException e) {
+                        birth.completeExceptionally(e);
+                    }
+                });
 
         Path config = Files.createDirectories(tmp.resolve("device-config"));
         Files.writeString(config.resolve("dev.hearth.agent.cfg"), String.join("\n",
@@ -189,7 +199,7 @@ class VirtualBoardTest {
         }
     }
 
-    private static void checkPartitionTable(Path image, BoardDescription d) throws Exception {
+    static void checkPartitionTable(Path image, BoardDescription d) throws Exception {
         String dump = run(Duration.ofSeconds(30), "sfdisk", "-d", image.toString());
         Matcher m = Pattern.compile("start=\\s*(\\d+), size=\\s*(\\d+), type=(\\w+)").matcher(dump);
         long[][] parts = new long[4][];
@@ -244,6 +254,37 @@ class VirtualBoardTest {
                 "docs, man pages and locales are stripped: " + listing);
     }
 
+    /**
+     * The update bundle is signed by a key the image's own keyring (on the data partition)
+     * trusts, and its rootfs payload is root A byte for byte.
+     */
+    private void checkUpdateBundle(Path image, BoardDescription d, Path bundle) throws Exception {
+        assertTrue(Files.isRegularFile(bundle), "the update bundle is built: " + bundle);
+        Path data = tmp.resolve("data.ext4");
+        run(Duration.ofMinutes(2), "dd", "if=" + image, "of=" + data, "bs=1M",
+                "skip=" + (1 + d.layout().bootMib() + 2 * d.layout().rootMib()), "count=" + d.layout().dataMib(),
+                "conv=sparse", "status=none");
+        Path keyring = tmp.resolve("keyring.pem");
+        run(Duration.ofSeconds(60), "debugfs", "-R", "dump /hearth/ota/keyring.pem " + keyring, data.toString());
+        Keyring trusted = Keyring.fromPem(keyring);
+        assertEquals(1, trusted.certificates().size(), "one CA in the device's keyring");
+
+        String verified = run(Duration.ofMinutes(3), "java", "-jar", ROOT.resolve("ota/target/hearth-ota.jar").toString(),
+                "verify", "--keyring", keyring.toString(), "--board", BOARD, bundle.toString());
+        assertTrue(verified.contains("verified: manifest " + BOARD + " " + VERSION), verified);
+
+        Manifest manifest;
+        try (UpdateBundleReader reader = new UpdateBundleReader(Files.newInputStream(bundle))) {
+            manifest = Manifest.parse(reader.manifestBytes());
+        }
+        assertEquals(1, manifest.payloads().size(), "one payload: " + manifest);
+        dev.hearth.ota.Payload rootfs = manifest.payloads().get(0);
+        assertEquals(List.of("rootfs", "rootfs"), List.of(rootfs.name(), rootfs.slotClass()));
+        Path rootA = tmp.resolve("root-a.ext4");
+        assertEquals(d.layout().rootMib() << 20, rootfs.size(), "the payload fills the slot");
+        assertEquals(sha256(rootA), rootfs.sha256(), "the payload is root A's partition content");
+    }
+
     private void startBroker(int port) throws Exception {
         Path conf = tmp.resolve("mosquitto.conf");
         Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
@@ -283,13 +324,24 @@ class VirtualBoardTest {
         }
     }
 
+    private static String sha256(Path file) throws Exception {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static String run(Duration limit, String... command) throws Exception {
+    static String run(Duration limit, String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
             try {
