@@ -104,7 +104,9 @@ class VirtualBoardTest {
         Path config = Files.createDirectories(tmp.resolve("device-config"));
         Files.writeString(config.resolve("dev.hearth.agent.cfg"), String.join("\n",
                 "brokerUrl=tcp://10.0.2.2:" + port, "account=hearth", "clientId=hearth-device",
-                "allowedRequesters=hearth-hub", "signingRequired=false", "telemetryIntervalSeconds=30", ""));
+                "allowedRequesters=hearth-hub", "signingRequired=false", "telemetryIntervalSeconds=30",
+                // The emulated JVM is tens of times slower than a board's: give a connection attempt time.
+                "connectTimeoutMillis=20000", ""));
         int gatewayPort = freePort();
         Map<String, Long> markers = new ConcurrentHashMap<>();
         StringBuilder console = new StringBuilder();

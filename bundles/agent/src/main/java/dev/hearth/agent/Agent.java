@@ -55,9 +55,6 @@ public final class Agent implements AutoCloseable {
     private static final int MAX_INFLIGHT = 1_000;
     private static final int REQUEST_QUEUE = 10_000;
     private static final long DISCONNECT_WAIT_MILLIS = 2_000;
-    /** A connection attempt (TCP, TLS, CONNECT/CONNACK, SUBSCRIBE/SUBACK) that takes longer is abandoned. */
-    private static final long CONNECT_WAIT_MILLIS = 1_500;
-
     private final AgentSettings settings;
     private final Namespace ns;
     private volatile Map<String, App> apps;
@@ -195,8 +192,8 @@ public final class Agent implements AutoCloseable {
             return;
         }
         try {
-            client.connect(options()).waitForCompletion(CONNECT_WAIT_MILLIS);
-            client.subscribe(ns.requestFilter(settings.clientId()), 1).waitForCompletion(CONNECT_WAIT_MILLIS);
+            client.connect(options()).waitForCompletion(settings.connectTimeoutMillis());
+            client.subscribe(ns.requestFilter(settings.clientId()), 1).waitForCompletion(settings.connectTimeoutMillis());
         } catch (MqttException e) {
             if (e.getReasonCode() == MqttException.REASON_CODE_CLIENT_TIMEOUT
                     || e.getReasonCode() == MqttException.REASON_CODE_CONNECT_IN_PROGRESS) {

@@ -96,6 +96,10 @@ public final class AgentComponent implements EventHandler {
         @AttributeDefinition(description = "Messages kept while the broker is away")
         int storeCapacity() default AgentSettings.DEFAULT_STORE_CAPACITY;
 
+        @AttributeDefinition(description = "How long one connection attempt may take before it is abandoned, in ms"
+                + " (an emulated board needs seconds)")
+        int connectTimeoutMillis() default AgentSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS;
+
         @AttributeDefinition(description = "Largest request accepted, in bytes")
         int maxPayloadBytes() default AgentSettings.DEFAULT_MAX_PAYLOAD_BYTES;
     }
@@ -180,7 +184,8 @@ public final class AgentComponent implements EventHandler {
                 AgentSettings.keys(split(c.hubKeys()).toArray(new String[0])), c.signingRequired(),
                 AgentSettings.DEFAULT_MAX_SIGNATURE_LIFETIME_MILLIS, c.telemetryIntervalSeconds(), store,
                 c.storeCapacity(), c.maxPayloadBytes(), AgentSettings.DEFAULT_KEEP_ALIVE_SECONDS,
-                AgentSettings.DEFAULT_RECONNECT_MIN_MILLIS, AgentSettings.DEFAULT_RECONNECT_MAX_MILLIS);
+                AgentSettings.DEFAULT_RECONNECT_MIN_MILLIS, AgentSettings.DEFAULT_RECONNECT_MAX_MILLIS,
+                c.connectTimeoutMillis());
     }
 
     /** Values may come as one comma-separated string (a .cfg file) or as an array. */

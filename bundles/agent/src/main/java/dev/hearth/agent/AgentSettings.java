@@ -35,7 +35,7 @@ public record AgentSettings(String brokerUrl, Namespace namespace, String client
                             TlsFiles tls, Set<String> allowedRequesters, List<PublicKey> hubKeys,
                             boolean signingRequired, long maxSignatureLifetimeMillis, int telemetryIntervalSeconds,
                             Path storeDirectory, int storeCapacity, int maxPayloadBytes, int keepAliveSeconds,
-                            int reconnectMinMillis, int reconnectMaxMillis) {
+                            int reconnectMinMillis, int reconnectMaxMillis, int connectTimeoutMillis) {
 
     public static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:1883";
     public static final String DEFAULT_ACCOUNT = "hearth";
@@ -49,6 +49,12 @@ public record AgentSettings(String brokerUrl, Namespace namespace, String client
     /** Reconnect delays: a home broker is near, so retry soon; the cap keeps a returning broker found within 2 s. */
     public static final int DEFAULT_RECONNECT_MIN_MILLIS = 100;
     public static final int DEFAULT_RECONNECT_MAX_MILLIS = 1_500;
+    /**
+     * How long one connection attempt (CONNECT and SUBSCRIBE) may take before it is abandoned and
+     * retried. Short, so that a hung attempt does not delay finding a returning broker; an
+     * emulated board, whose JVM is tens of times slower, needs it longer.
+     */
+    public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 1_500;
 
     public AgentSettings {
         require(brokerUrl != null && (brokerUrl.startsWith("tcp://") || brokerUrl.startsWith("ssl://")), "brokerUrl",
@@ -74,6 +80,7 @@ public record AgentSettings(String brokerUrl, Namespace namespace, String client
         require(reconnectMinMillis >= 1, "reconnectMinMillis", "must be at least 1, was " + reconnectMinMillis);
         require(reconnectMaxMillis >= reconnectMinMillis, "reconnectMaxMillis",
                 "must be at least reconnectMinMillis (" + reconnectMinMillis + "), was " + reconnectMaxMillis);
+        require(connectTimeoutMillis >= 100, "connectTimeoutMillis", "must be at least 100, was " + connectTimeoutMillis);
     }
 
     /** Settings with every default, for a broker, a device and a store directory. */
@@ -81,49 +88,56 @@ public record AgentSettings(String brokerUrl, Namespace namespace, String client
         return new AgentSettings(brokerUrl, Namespace.of(DEFAULT_ACCOUNT), clientId, "", "", TlsFiles.NONE,
                 Set.of(DEFAULT_ALLOWED_REQUESTERS), List.of(), false, DEFAULT_MAX_SIGNATURE_LIFETIME_MILLIS,
                 DEFAULT_TELEMETRY_INTERVAL_SECONDS, storeDirectory, DEFAULT_STORE_CAPACITY, DEFAULT_MAX_PAYLOAD_BYTES,
-                DEFAULT_KEEP_ALIVE_SECONDS, DEFAULT_RECONNECT_MIN_MILLIS, DEFAULT_RECONNECT_MAX_MILLIS);
+                DEFAULT_KEEP_ALIVE_SECONDS, DEFAULT_RECONNECT_MIN_MILLIS, DEFAULT_RECONNECT_MAX_MILLIS,
+                DEFAULT_CONNECT_TIMEOUT_MILLIS);
     }
 
     public AgentSettings withCredentials(String username, String password) {
         return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowedRequesters, hubKeys,
                 signingRequired, maxSignatureLifetimeMillis, telemetryIntervalSeconds, storeDirectory, storeCapacity,
-                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis);
+                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, connectTimeoutMillis);
     }
 
     public AgentSettings withTls(TlsFiles tls) {
         return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowedRequesters, hubKeys,
                 signingRequired, maxSignatureLifetimeMillis, telemetryIntervalSeconds, storeDirectory, storeCapacity,
-                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis);
+                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, connectTimeoutMillis);
     }
 
     public AgentSettings withAllowedRequesters(Set<String> allowed) {
         return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowed, hubKeys,
                 signingRequired, maxSignatureLifetimeMillis, telemetryIntervalSeconds, storeDirectory, storeCapacity,
-                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis);
+                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, connectTimeoutMillis);
     }
 
     public AgentSettings withSigning(List<PublicKey> keys, boolean required) {
         return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowedRequesters, keys,
                 required, maxSignatureLifetimeMillis, telemetryIntervalSeconds, storeDirectory, storeCapacity,
-                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis);
+                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, connectTimeoutMillis);
     }
 
     public AgentSettings withTelemetryIntervalSeconds(int seconds) {
         return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowedRequesters, hubKeys,
                 signingRequired, maxSignatureLifetimeMillis, seconds, storeDirectory, storeCapacity,
-                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis);
+                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, connectTimeoutMillis);
     }
 
     public AgentSettings withStoreCapacity(int capacity) {
         return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowedRequesters, hubKeys,
                 signingRequired, maxSignatureLifetimeMillis, telemetryIntervalSeconds, storeDirectory, capacity,
-                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis);
+                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, connectTimeoutMillis);
     }
 
     public AgentSettings withMaxPayloadBytes(int bytes) {
         return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowedRequesters, hubKeys,
                 signingRequired, maxSignatureLifetimeMillis, telemetryIntervalSeconds, storeDirectory, storeCapacity,
-                bytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis);
+                bytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, connectTimeoutMillis);
+    }
+
+    public AgentSettings withConnectTimeoutMillis(int millis) {
+        return new AgentSettings(brokerUrl, namespace, clientId, username, password, tls, allowedRequesters, hubKeys,
+                signingRequired, maxSignatureLifetimeMillis, telemetryIntervalSeconds, storeDirectory, storeCapacity,
+                maxPayloadBytes, keepAliveSeconds, reconnectMinMillis, reconnectMaxMillis, millis);
     }
 
     /** Hub keys from their Base64 X.509 encodings. */
