@@ -129,16 +129,16 @@ public final class HubClient implements AutoCloseable {
 
     private void subscribe() {
         try {
-            client.subscribe(filters(), new int[] {1, 1, 1, 1}).waitForCompletion(10_000);
+            client.subscribe(filters(), new int[] {1, 1, 1, 1, 1}).waitForCompletion(10_000);
         } catch (MqttException e) {
             throw new IllegalStateException("hub: cannot subscribe on " + settings.brokerUrl() + ": " + e, e);
         }
     }
 
-    /** Replies, lifecycle certificates, Hearth telemetry and the progress notifications of this hub's jobs. */
+    /** Replies, lifecycle certificates, Hearth telemetry, device events and the progress notifications of this hub's jobs. */
     private String[] filters() {
         return new String[] {ns.replyFilter(settings.clientId()), ns.lifecycleFilter(),
-                ns.dataFilter(Namespace.HEARTH_APP, "+"),
+                ns.dataFilter(Namespace.HEARTH_APP, "+"), ns.eventFilter(),
                 ns.controlPrefix() + "/" + ns.account() + "/" + settings.clientId() + "/+/NOTIFY/#"};
     }
 
@@ -149,13 +149,16 @@ public final class HubClient implements AutoCloseable {
 
     private void subscribeAsync() {
         try {
-            client.subscribe(filters(), new int[] {1, 1, 1, 1});
+            client.subscribe(filters(), new int[] {1, 1, 1, 1, 1});
         } catch (MqttException e) {
             throw new IllegalStateException("hub: cannot subscribe again on " + settings.brokerUrl() + ": " + e, e);
         }
     }
 
-    /** Calls {@code watcher} for every lifecycle certificate and telemetry message of the account, those seen before it registered first. */
+    /**
+     * Calls {@code watcher} for every lifecycle certificate, telemetry message and device event of the
+     * account, those seen before it registered first.
+     */
     public void watch(Consumer<DeviceEvent> watcher) {
         synchronized (seen) {
             seen.forEach(watcher);
@@ -238,8 +241,8 @@ public final class HubClient implements AutoCloseable {
             return;
         }
         String device = ns.clientIdOf(topic).orElse("?");
-        String kind = topic.endsWith("/metrics") ? "METRICS" : topic.endsWith("/status") ? "STATUS"
-                : topic.substring(topic.lastIndexOf('/') + 1);
+        String kind = ns.eventPathOf(topic).orElseGet(() -> topic.endsWith("/metrics") ? "METRICS"
+                : topic.endsWith("/status") ? "STATUS" : topic.substring(topic.lastIndexOf('/') + 1));
         DeviceEvent event = new DeviceEvent(device, kind, message.isRetained(), p);
         synchronized (seen) {
             if (seen.size() == SEEN_LIMIT) {

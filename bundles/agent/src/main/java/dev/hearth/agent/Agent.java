@@ -1,6 +1,7 @@
 package dev.hearth.agent;
 
 import dev.hearth.agent.api.App;
+import dev.hearth.agent.api.EventPublisher;
 import dev.hearth.agent.api.Notifier;
 import dev.hearth.agent.api.Request;
 import dev.hearth.agent.api.Response;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * drops, which would close the outbox's and audit log's files mid-write, and a handler there
  * would hold up Paho's shutdown of the lost connection); Paho's own threads do the I/O.
  */
-public final class Agent implements AutoCloseable {
+public final class Agent implements EventPublisher, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
@@ -145,6 +146,20 @@ public final class Agent implements AutoCloseable {
         if (telemetryPending.compareAndSet(false, true) && state != AgentState.CLOSED) {
             connector.schedule(this::publishTelemetry, 100, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * A device event on {@code <account>/<client-id>/HEARTH/events/<path>}: kept in the outbox like
+     * a reply (forced to the disk, never dropped) until the broker has it. Refused once closed.
+     */
+    @Override
+    public void publish(String path, Map<String, Object> metrics) {
+        String topic = ns.event(settings.clientId(), path);
+        if (state == AgentState.CLOSED) {
+            throw new IllegalStateException("agent: cannot publish event " + path + " when " + state);
+        }
+        LOG.info("agent {}: event {}", settings.clientId(), path);
+        send(new OutboundMessage(OutboundMessage.Kind.EVENT, topic, Payload.of(metrics).encode()));
     }
 
     /** Publishes the DC certificate, disconnects cleanly and stops every thread. */

@@ -1,6 +1,7 @@
 package dev.hearth.agent;
 
 import dev.hearth.agent.api.App;
+import dev.hearth.agent.api.EventPublisher;
 import dev.hearth.agent.wire.Namespace;
 import dev.hearth.agent.wire.TlsFiles;
 import dev.hearth.supervisor.Supervisor;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -41,10 +43,10 @@ import org.slf4j.LoggerFactory;
 // Immediate: as an Event Admin handler it would otherwise be created only when an event arrives,
 // and a device whose services never change state would never connect.
 @Component(name = AgentComponent.PID, configurationPid = AgentComponent.PID, immediate = true,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, service = EventHandler.class,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {EventHandler.class, EventPublisher.class},
         property = EventConstants.EVENT_TOPIC + "=dev/hearth/supervisor/*")
 @Designate(ocd = AgentComponent.Config.class)
-public final class AgentComponent implements EventHandler {
+public final class AgentComponent implements EventHandler, EventPublisher {
 
     public static final String PID = "dev.hearth.agent";
 
@@ -166,6 +168,12 @@ public final class AgentComponent implements EventHandler {
         Object activation = event.getProperty(SupervisorEvents.ACTIVATION_MILLIS);
         agent.supervisorEvent(service == null ? "" : service.toString(),
                 activation instanceof Number n ? n.longValue() : -1);
+    }
+
+    /** Device events of other bundles (the updater's): see {@link Agent#publish}. */
+    @Override
+    public void publish(String path, Map<String, Object> metrics) {
+        agent.publish(path, metrics);
     }
 
     @Deactivate

@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
  * file, {@code <directory>/outbox.log}, and sent in that order after a reconnect or a restart.
  *
  * <p>Bounded: when {@code capacity} messages wait, the oldest telemetry is dropped to make room;
- * replies are never dropped (a full outbox of replies takes more replies and refuses telemetry).
+ * replies and device events are never dropped (a full outbox of them takes more and refuses telemetry).
  *
  * <p>The file is a sequence of records, each {@code type(1) kind(1) sequence(8) length(4) crc(4)
  * body(length)}, the CRC-32C covering everything but itself. A {@code D} record holds a message
  * (body: topic length(4), topic UTF-8, payload); an {@code X} record says that the message with
  * its sequence number was sent or dropped. Opening replays the file; the first record that is
  * short or fails its CRC is a write torn by a power cut: it and anything after it are cut off,
- * and every record before it counts. A reply is forced to the disk before {@link #add} returns;
+ * and every record before it counts. A reply or device event (kind {@code r}, {@code e}; telemetry {@code t}) is forced to the disk before {@link #add} returns;
  * telemetry and {@code X} records are not (a power cut may lose recent telemetry, or send a reply
  * twice: at least once). The file is truncated when the outbox empties and rewritten (to a new
  * file, forced, renamed over the old) when mostly dead. Thread-safe.
@@ -86,7 +86,7 @@ final class Outbox implements AutoCloseable {
     }
 
     /**
-     * Keeps a message; a reply is on the disk when this returns. Returns false when it was
+     * Keeps a message; a reply or event is on the disk when this returns. Returns false when it was
      * telemetry that found the outbox full of replies.
      */
     synchronized boolean add(OutboundMessage m) {
@@ -101,7 +101,7 @@ final class Outbox implements AutoCloseable {
         body.putInt(topic.length).put(topic).put(m.payload()).flip();
         long seq = nextSequence++;
         long offset = append(DATA, m.kind(), seq, body);
-        if (m.kind() == OutboundMessage.Kind.REPLY) {
+        if (m.kind().kept()) {
             force();
         }
         entries.add(new Entry(seq, m.kind(), offset, body.capacity()));
@@ -189,10 +189,18 @@ final class Outbox implements AutoCloseable {
 
     private static ByteBuffer record(byte type, OutboundMessage.Kind kind, long seq, ByteBuffer body) {
         ByteBuffer r = ByteBuffer.allocate(HEADER + body.remaining());
-        r.put(type).put(kind == OutboundMessage.Kind.REPLY ? (byte) 'r' : (byte) 't').putLong(seq).putInt(body.remaining());
+        r.put(type).put(code(kind)).putLong(seq).putInt(body.remaining());
         r.putInt(crc(r.array(), body.duplicate()));
         r.put(body.duplicate()).flip();
         return r;
+    }
+
+    private static byte code(OutboundMessage.Kind kind) {
+        return switch (kind) {
+            case REPLY -> (byte) 'r';
+            case EVENT -> (byte) 'e';
+            case TELEMETRY -> (byte) 't';
+        };
     }
 
     private static int crc(byte[] header, ByteBuffer body) {
@@ -242,7 +250,7 @@ final class Outbox implements AutoCloseable {
             long seq = h.getLong();
             int length = h.getInt();
             int crc = h.getInt();
-            if ((type != DATA && type != REMOVED) || (kind != 'r' && kind != 't') || length < 0 || length > MAX_BODY) {
+            if ((type != DATA && type != REMOVED) || (kind != 'r' && kind != 't' && kind != 'e') || length < 0 || length > MAX_BODY) {
                 torn = "a header that is not one";
                 break;
             }
@@ -255,7 +263,8 @@ final class Outbox implements AutoCloseable {
                 torn = "a record failing its CRC";
                 break;
             }
-            OutboundMessage.Kind k = kind == 'r' ? OutboundMessage.Kind.REPLY : OutboundMessage.Kind.TELEMETRY;
+            OutboundMessage.Kind k = kind == 'r' ? OutboundMessage.Kind.REPLY
+                    : kind == 'e' ? OutboundMessage.Kind.EVENT : OutboundMessage.Kind.TELEMETRY;
             if (type == DATA) {
                 live.put(seq, new Entry(seq, k, pos, length));
             } else {

@@ -71,6 +71,21 @@ class OutboxTest {
     }
 
     @Test
+    void deviceEventsAreKeptLikeRepliesWhenFullAndComeBackAsEventsAfterReopening() {
+        try (Outbox box = new Outbox(dir, 2)) {
+            assertTrue(box.add(event("e1")));
+            assertTrue(box.add(telemetry("t1")));
+            assertTrue(box.add(event("e2")));       // drops t1
+            assertFalse(box.add(telemetry("t2")), "telemetry is refused when only events wait");
+            assertTrue(box.add(event("e3")), "an event is taken even beyond capacity");
+        }
+        try (Outbox box = new Outbox(dir, 2)) {
+            assertEquals(OutboundMessage.Kind.EVENT, box.peek().orElseThrow().kind());
+            assertEquals(List.of("e1", "e2", "e3"), drain(box, 10));
+        }
+    }
+
+    @Test
     void telemetryDroppedFromTheMiddleStaysDroppedAfterReopening() {
         try (Outbox box = new Outbox(dir, 2)) {
             box.add(reply("r1"));
@@ -161,6 +176,10 @@ class OutboxTest {
 
     private static OutboundMessage reply(String name) {
         return new OutboundMessage(OutboundMessage.Kind.REPLY, name, name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static OutboundMessage event(String name) {
+        return new OutboundMessage(OutboundMessage.Kind.EVENT, name, name.getBytes(StandardCharsets.UTF_8));
     }
 
     private static OutboundMessage telemetry(String name) {

@@ -1,6 +1,7 @@
 package dev.hearth.updater;
 
 import dev.hearth.agent.api.App;
+import dev.hearth.agent.api.EventPublisher;
 import dev.hearth.agent.api.Request;
 import dev.hearth.agent.api.Response;
 import dev.hearth.supervisor.Supervisor;
@@ -20,7 +21,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -31,7 +31,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * The updater as a Declarative Services component (configuration PID {@value #PID}, required: a
  * device without slots described has no updater). Serves OTA-V1 as an agent {@link App} and runs
  * the health check after a boot into a slot being tried. Reboots through whichever
- * {@link RebootAction} service is registered; posts {@link UpdaterEvents} to Event Admin.
+ * {@link RebootAction} service is registered; posts {@link UpdaterEvents} to Event Admin and hands them
+ * to the agent's {@link EventPublisher} for the hub ({@link EventRelay}).
  */
 @Component(name = UpdaterComponent.PID, configurationPid = UpdaterComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = App.class)
@@ -102,16 +103,13 @@ public final class UpdaterComponent implements App {
     private final HealthCheck health;
     private volatile RebootAction reboot;
     private volatile EventAdmin eventAdmin;
+    private volatile EventPublisher publisher;
+    private final EventRelay events = new EventRelay();
 
     @Activate
     public UpdaterComponent(BundleContext context, Config config) throws IOException {
         UpdaterSettings settings = settings(config, context);
-        updater = new Updater(settings, () -> Optional.ofNullable(reboot), (topic, props) -> {
-            EventAdmin ea = eventAdmin;
-            if (ea != null) {
-                ea.postEvent(new Event(topic, props));
-            }
-        });
+        updater = new Updater(settings, () -> Optional.ofNullable(reboot), events);
         app = new OtaApp(updater);
         supervisors = new ServiceTracker<>(context, Supervisor.class, null);
         supervisors.open();
@@ -142,11 +140,27 @@ public final class UpdaterComponent implements App {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unsetEventAdmin")
     void setEventAdmin(EventAdmin ea) {
         eventAdmin = ea;
+        events.eventAdmin(Optional.of(ea));
     }
 
     void unsetEventAdmin(EventAdmin ea) {
         if (eventAdmin == ea) {
             eventAdmin = null;
+            events.eventAdmin(Optional.empty());
+        }
+    }
+
+    /** The agent: publishes the updater's events to the hub (held until it is there). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unsetPublisher")
+    void setPublisher(EventPublisher p) {
+        publisher = p;
+        events.publisher(Optional.of(p));
+    }
+
+    void unsetPublisher(EventPublisher p) {
+        if (publisher == p) {
+            publisher = null;
+            events.publisher(Optional.empty());
         }
     }
 

@@ -3,7 +3,7 @@
  * one app id of Kura's control namespace, such as {@code OTA-V1}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.hearth.agent.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,6 +19,8 @@ public record Namespace(String controlPrefix, String account) {
     public static final String HEARTH_APP = "HEARTH";
     /** The app id of the lifecycle certificates (BIRTH, DC, APPS, LWT): never a request. */
     public static final String LIFECYCLE_APP = "MQTT";
+    /** The first level of device event topics below {@link #HEARTH_APP}. */
+    public static final String EVENTS = "events";
 
     private static final Pattern SEGMENT = Pattern.compile("[^/+#\\u0000]+");
 
@@ -92,6 +94,33 @@ public record Namespace(String controlPrefix, String account) {
     /** Hearth's retained copy of the last birth certificate (and its online flag). */
     public String status(String clientId) {
         return data(clientId, HEARTH_APP, "status");
+    }
+
+    /** A device event: {@code <account>/<client-id>/HEARTH/events/<path>}, {@code path} one or more levels. */
+    public String event(String clientId, String path) {
+        if (!isEventPath(path)) {
+            throw new IllegalArgumentException("namespace: an event path is one or more topic levels, was '" + path + "'");
+        }
+        return data(clientId, HEARTH_APP, EVENTS + "/" + path);
+    }
+
+    /** Device events of every device of the account. */
+    public String eventFilter() {
+        return account + "/+/" + HEARTH_APP + "/" + EVENTS + "/#";
+    }
+
+    /** The path of a device event topic of this account ({@code updater/ROLLED_BACK}); empty for any other topic. */
+    public Optional<String> eventPathOf(String topic) {
+        String[] parts = topic.split("/", 5);
+        if (parts.length == 5 && parts[0].equals(account) && parts[2].equals(HEARTH_APP) && parts[3].equals(EVENTS)) {
+            return Optional.of(parts[4]);
+        }
+        return Optional.empty();
+    }
+
+    /** True for one or more topic levels, each a {@link #isSegment segment}. */
+    public static boolean isEventPath(String path) {
+        return path != null && Arrays.stream(path.split("/", -1)).allMatch(Namespace::isSegment);
     }
 
     public String dataFilter(String appId, String appTopic) {
