@@ -88,7 +88,8 @@ public final class Installer {
     /**
      * Installs the bundle from {@code source} into the slots that do not belong to {@code bootedName}.
      * Device errors while writing end as {@link InstallResult.Failed}; an error changing the boot
-     * selection is thrown (the environment is broken).
+     * selection is thrown (the environment is broken), and so is an {@link UpdateSourceException} (the
+     * source stopped delivering; a target already marked bad stays so, nothing is switched).
      */
     public InstallResult install(UpdateSource source, UpdatePolicy policy, String bootedName) throws IOException {
         return install(source, policy, bootedName, InstallProgress.NONE);
@@ -115,6 +116,8 @@ public final class Installer {
         UpdateBundleReader reader;
         try {
             reader = new UpdateBundleReader(in);
+        } catch (UpdateSourceException e) {
+            throw e; // the sender went away: not the bundle's fault
         } catch (IOException e) {
             return new InstallResult.Refused(Refusal.MALFORMED_BUNDLE, e.getMessage());
         }
@@ -179,6 +182,8 @@ public final class Installer {
                     written += counts[0];
                     skipped += counts[1];
                 }
+            } catch (UpdateSourceException e) {
+                throw e; // the target stays marked bad; the caller reports the broken source
             } catch (PayloadMismatch e) {
                 return new InstallResult.Failed(target, e.getMessage());
             } catch (EOFException e) {
