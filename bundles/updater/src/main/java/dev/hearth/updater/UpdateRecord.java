@@ -16,15 +16,29 @@ public record UpdateRecord(long installedCounter, Optional<Pending> pending, Str
 
     /**
      * An update installed into {@code bootName} during the boot {@code bootId}, with its version and
-     * counter.
+     * counter. A {@link Kind#USERLAND} update is a set of bundles in the userland store, switched to
+     * while the running slot ({@code bootName}) stays.
      */
-    public record Pending(String bootName, String version, long counter, String bootId) {
+    public record Pending(String bootName, String version, long counter, String bootId, Kind kind) {
         public Pending {
             Objects.requireNonNull(bootName, "bootName");
             Objects.requireNonNull(version, "version");
             Objects.requireNonNull(bootId, "bootId");
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        /** A slot update. */
+        public Pending(String bootName, String version, long counter, String bootId) {
+            this(bootName, version, counter, bootId, Kind.SLOT);
+        }
+
+        public boolean userland() {
+            return kind == Kind.USERLAND;
         }
     }
+
+    /** What a pending update replaced: a slot (the next boot tries it) or the userland set (the next userland start). */
+    public enum Kind { SLOT, USERLAND }
 
     public UpdateRecord {
         Objects.requireNonNull(pending, "pending");

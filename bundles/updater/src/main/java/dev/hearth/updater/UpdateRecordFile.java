@@ -24,7 +24,7 @@ public final class UpdateRecordFile {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("installedCounter", "pending", "lastResult");
-    private static final Set<String> PENDING_KEYS = Set.of("bootName", "version", "counter", "bootId");
+    private static final Set<String> PENDING_KEYS = Set.of("bootName", "version", "counter", "bootId", "kind");
 
     private final Path file;
 
@@ -52,7 +52,8 @@ public final class UpdateRecordFile {
             if (p.isObject()) {
                 known(p, PENDING_KEYS);
                 pending = Optional.of(new UpdateRecord.Pending(text(p, "bootName"), text(p, "version"),
-                        p.path("counter").asLong(), text(p, "bootId")));
+                        p.path("counter").asLong(), text(p, "bootId"),
+                        p.has("kind") ? UpdateRecord.Kind.valueOf(text(p, "kind")) : UpdateRecord.Kind.SLOT));
             }
             return new UpdateRecord(n.path("installedCounter").asLong(), pending, n.path("lastResult").asText(""));
         } catch (IOException | IllegalArgumentException e) {
@@ -69,6 +70,9 @@ public final class UpdateRecordFile {
             o.put("version", p.version());
             o.put("counter", p.counter());
             o.put("bootId", p.bootId());
+            if (p.userland()) {
+                o.put("kind", p.kind().name());
+            }
         });
         n.put("lastResult", record.lastResult());
         Path dir = file.toAbsolutePath().getParent();
