@@ -19,6 +19,10 @@ public sealed interface UpdateCommand {
     interface Routes<R> {
         R install(Install c);
 
+        R installChunks(InstallChunks c);
+
+        R chunk(Chunk c);
+
         R status(Status c);
 
         R markGood(MarkGood c);
@@ -37,6 +41,25 @@ public sealed interface UpdateCommand {
         @Override
         public <R> R route(Routes<R> r) {
             return r.install(this);
+        }
+    }
+
+    /**
+     * EXEC install, body {@code {"source": "chunks", "size": N, "sha256": "<hex>", "force": false}}: opens a
+     * transfer; the bundle follows in {@link Chunk}s.
+     */
+    record InstallChunks(long size, byte[] sha256, boolean force) implements UpdateCommand {
+        @Override
+        public <R> R route(Routes<R> r) {
+            return r.installChunks(this);
+        }
+    }
+
+    /** EXEC chunk, metrics {@code transfer} and {@code offset}, the chunk's bytes as the body. */
+    record Chunk(String transfer, long offset, byte[] bytes) implements UpdateCommand {
+        @Override
+        public <R> R route(Routes<R> r) {
+            return r.chunk(this);
         }
     }
 
@@ -90,7 +113,10 @@ public sealed interface UpdateCommand {
                 return new Status();
             }
             if (m == Method.EXEC && path.equals("install")) {
-                JsonNode body = body(r, Set.of("url", "force"));
+                JsonNode body = body(r, Set.of("url", "force", "source", "size", "sha256"));
+                if (body.has("source")) {
+                    return installChunks(body);
+                }
                 JsonNode url = body.get("url");
                 if (url == null || !url.isTextual()) {
                     return new Refused(Response.badRequest("OTA-V1 install: the body needs \"url\""));
@@ -100,6 +126,15 @@ public sealed interface UpdateCommand {
                     return new Refused(Response.badRequest("OTA-V1 install: '" + uri + "' is not an http(s) or file URL"));
                 }
                 return new Install(uri, body.path("force").asBoolean(false));
+            }
+            if (m == Method.EXEC && path.equals("chunk")) {
+                Optional<String> transfer = r.payload().string(CHUNK_TRANSFER);
+                Optional<Long> offset = r.payload().whole(CHUNK_OFFSET);
+                if (transfer.isEmpty() || offset.isEmpty()) {
+                    return new Refused(Response.badRequest("OTA-V1 chunk: needs the metrics \"" + CHUNK_TRANSFER
+                            + "\" (string) and \"" + CHUNK_OFFSET + "\" (integer)"));
+                }
+                return new Chunk(transfer.get(), offset.get(), r.payload().body());
             }
             if (m == Method.EXEC && path.equals("mark-good")) {
                 return new MarkGood();
@@ -117,6 +152,32 @@ public sealed interface UpdateCommand {
             return new Refused(Response.badRequest("OTA-V1 " + path + ": malformed URL: " + e.getMessage()));
         }
         return new Refused(Response.notFound("OTA-V1 has no " + m + " " + path));
+    }
+
+    /** The metric naming the transfer a chunk belongs to. */
+    String CHUNK_TRANSFER = "transfer";
+    /** The metric holding the chunk's first byte's position in the bundle. */
+    String CHUNK_OFFSET = "offset";
+
+    private static UpdateCommand installChunks(JsonNode body) {
+        if (!"chunks".equals(body.path("source").asText()) || body.has("url")) {
+            return new Refused(Response.badRequest("OTA-V1 install: \"source\" can only be \"chunks\", without \"url\""));
+        }
+        JsonNode size = body.get("size");
+        if (size == null || !size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() <= 0) {
+            return new Refused(Response.badRequest("OTA-V1 install: chunks need \"size\", the bundle's bytes (a positive integer)"));
+        }
+        String hex = body.path("sha256").asText("");
+        byte[] sha256;
+        try {
+            sha256 = java.util.HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            sha256 = new byte[0];
+        }
+        if (sha256.length != 32) {
+            return new Refused(Response.badRequest("OTA-V1 install: chunks need \"sha256\", the bundle's SHA-256 in 64 hex digits"));
+        }
+        return new InstallChunks(size.asLong(), sha256, body.path("force").asBoolean(false));
     }
 
     private static JsonNode body(Request r, Set<String> keys) throws IOException {

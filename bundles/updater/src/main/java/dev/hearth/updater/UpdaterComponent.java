@@ -88,6 +88,9 @@ public final class UpdaterComponent implements App {
         @AttributeDefinition(description = "Milliseconds between health checks")
         int healthPollMillis() default 1000;
 
+        @AttributeDefinition(description = "Seconds an install from chunks (OTA-V1 over MQTT) waits for the next chunk")
+        int chunkTimeoutSeconds() default 30;
+
         @AttributeDefinition(description = "LDAP filters of OSGi services that must be registered")
         String[] healthRequiredFilters() default {"(objectClass=dev.hearth.supervisor.Supervisor)",
                 "(component.name=dev.hearth.agent)"};
@@ -110,7 +113,7 @@ public final class UpdaterComponent implements App {
     public UpdaterComponent(BundleContext context, Config config) throws IOException {
         UpdaterSettings settings = settings(config, context);
         updater = new Updater(settings, () -> Optional.ofNullable(reboot), events);
-        app = new OtaApp(updater);
+        app = new OtaApp(updater, Duration.ofSeconds(Math.max(1, config.chunkTimeoutSeconds())));
         supervisors = new ServiceTracker<>(context, Supervisor.class, null);
         supervisors.open();
         List<HealthCondition> conditions = new ArrayList<>();

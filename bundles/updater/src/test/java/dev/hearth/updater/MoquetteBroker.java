@@ -36,6 +36,7 @@ final class MoquetteBroker implements AutoCloseable {
         p.setProperty("data_path", dataDir.toString());
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("netty.epoll", "false");
+        p.setProperty("netty.mqtt.message_size", Integer.toString(1 << 20)); // chunks of 128 KiB (the default is 8092 bytes)
         server = new Server();
         server.startServer(new MemoryConfig(p), List.of());
         return this;
