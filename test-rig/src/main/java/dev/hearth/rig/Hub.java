@@ -6,6 +6,7 @@ import dev.hearth.hub.DeviceEvent;
 import dev.hearth.hub.Reply;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The home hub as a test sees one device: its lifecycle certificates and telemetry, kept in
@@ -26,7 +27,12 @@ public interface Hub extends AutoCloseable {
     }
 
     /** Waits for an event of that kind (BIRTH, DC, LWT, METRICS …, as {@link DeviceEvent#kind()}) after {@code mark}. */
-    DeviceEvent awaitEvent(String kind, int mark, Duration timeout) throws HubTimeoutException;
+    default DeviceEvent awaitEvent(String kind, int mark, Duration timeout) throws HubTimeoutException {
+        return awaitEvent(kind, mark, e -> true, timeout);
+    }
+
+    /** Waits for the first event of that kind after {@code mark} that satisfies {@code condition}. */
+    DeviceEvent awaitEvent(String kind, int mark, Predicate<DeviceEvent> condition, Duration timeout) throws HubTimeoutException;
 
     /** Sends a command to the device and waits for its reply. */
     Reply call(String appId, Method method, String resource, Map<String, Object> metrics, byte[] body, Duration timeout)

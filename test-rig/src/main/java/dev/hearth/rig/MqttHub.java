@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
@@ -64,13 +65,14 @@ public final class MqttHub implements Hub {
     }
 
     @Override
-    public synchronized DeviceEvent awaitEvent(String kind, int mark, Duration timeout) throws HubTimeoutException {
+    public synchronized DeviceEvent awaitEvent(String kind, int mark, Predicate<DeviceEvent> condition, Duration timeout)
+            throws HubTimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         int next = mark;
         while (true) {
             for (; next < events.size(); next++) {
                 DeviceEvent e = events.get(next);
-                if (e.kind().equals(kind) && !e.retained()) {
+                if (e.kind().equals(kind) && !e.retained() && condition.test(e)) {
                     return e;
                 }
             }

@@ -23,7 +23,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * {@link BoardIn} / {@link OnlineBoard} bring it to a state before each test.
  *
  * <p>After each test, the console transcript, the hub's traffic and the boot's milestones of that
- * test are written to {@code target/surefire-reports/rig/<class>/<method>/} (console.txt, mqtt.txt,
+ * test are written to {@link #reportFolder} (console.txt, mqtt.txt,
  * timings.txt); when the test failed they are also published as report entries, with the console's
  * last lines.
  *
@@ -141,8 +141,7 @@ public final class RigExtension implements ParameterResolver, BeforeEachCallback
         HubTraffic traffic = new HubTraffic(entries.subList(Math.min(start.hubEntries(), entries.size()), entries.size()));
         String timings = open.strategy.milestones().stream().map(Milestone::render).collect(Collectors.joining("\n", "", "\n"));
 
-        Path folder = Path.of(System.getProperty("basedir", "."), "target", "surefire-reports", "rig",
-                context.getRequiredTestClass().getName(), context.getRequiredTestMethod().getName());
+        Path folder = reportFolder(context);
         try {
             Files.createDirectories(folder);
             Files.writeString(folder.resolve("console.txt"), console.render());
@@ -158,6 +157,16 @@ public final class RigExtension implements ParameterResolver, BeforeEachCallback
             publish(context, "rig.console.tail", console.tail(40));
             publish(context, "rig.mqtt", traffic.render());
         }
+    }
+
+    /**
+     * Where a test's console transcript, hub traffic and timings go: {@code <hearth.rig.report>/<class>/<method>/},
+     * by default under {@code target/surefire-reports/rig/}.
+     */
+    public static Path reportFolder(ExtensionContext context) {
+        Path root = Optional.ofNullable(System.getProperty("hearth.rig.report")).map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("basedir", "."), "target", "surefire-reports", "rig"));
+        return root.resolve(context.getRequiredTestClass().getName()).resolve(context.getRequiredTestMethod().getName());
     }
 
     private static void publish(ExtensionContext context, String key, String value) {
