@@ -50,6 +50,16 @@ public final class ChunkUpload {
      */
     public static Outcome send(HubClient hub, String device, Path bundle, boolean force, Duration timeout,
                                LongConsumer progress) throws IOException, CommandTimeoutException, MqttException {
+        return send(hub, device, bundle, force, 0, timeout, progress);
+    }
+
+    /**
+     * @param maxChunk the largest chunk to send (for brokers with a small message limit); 0: the device's
+     * @param timeout  how long to wait for each reply
+     * @param progress told the bytes acknowledged after each chunk
+     */
+    public static Outcome send(HubClient hub, String device, Path bundle, boolean force, int maxChunk, Duration timeout,
+                               LongConsumer progress) throws IOException, CommandTimeoutException, MqttException {
         long size = Files.size(bundle);
         Map<String, Object> install = new LinkedHashMap<>();
         install.put("source", "chunks");
@@ -62,8 +72,9 @@ public final class ChunkUpload {
         }
         JsonNode body = JSON.readTree(accepted.body());
         String transfer = body.path("transfer").asText("");
-        int chunkSize = body.path("chunkSize").asInt(0);
-        if (transfer.isEmpty() || chunkSize <= 0) {
+        int deviceChunk = body.path("chunkSize").asInt(0);
+        int chunkSize = maxChunk > 0 ? Math.min(maxChunk, deviceChunk) : deviceChunk;
+        if (transfer.isEmpty() || deviceChunk <= 0) {
             throw new IOException("OTA-V1 install on '" + device + "': the reply names no transfer and chunk size: "
                     + accepted.body());
         }

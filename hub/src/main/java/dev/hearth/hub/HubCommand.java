@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {HubCommand.Devices.class, HubCommand.Services.class, HubCommand.Deploy.class,
                 HubCommand.Scale.class, HubCommand.Stop.class, HubCommand.Remove.class, HubCommand.Logs.class,
                 HubCommand.Reboot.class, HubCommand.Config.class, HubCommand.Watch.class, HubCommand.Keygen.class,
-                HubCommand.DeployPackage.class, HubCommand.Packages.class, HubCommand.UndeployPackage.class},
+                HubCommand.DeployPackage.class, HubCommand.Packages.class, HubCommand.UndeployPackage.class,
+                OtaCommand.class},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:the device refused or failed", "2:bad usage", "3:no reply in time",
                 "4:broker unreachable"})
