@@ -45,6 +45,10 @@ public final class CommandLine {
               --broker-port N        demo only: the MQTT broker's port (default 1883)
               --start-timeout SEC    how long the core services may take to come up (default 60)
               --log-level LEVEL      root log level: trace, debug, info, warn, error, off
+              --userland DIR         a userland store: start the bundles of DIR/current instead of
+                                     bundles/; an unconfirmed set that fails to start is rolled back
+                                     to DIR/previous; a framework that stops by itself starts again
+                                     (default: off, always bundles/)
               --home DIR             the distribution (default: the one bin/hearth is in)
 
             status:
@@ -56,7 +60,7 @@ public final class CommandLine {
             """;
 
     private static final Set<String> START_OPTIONS = Set.of("home", "state", "etc", "gateway-port", "admin-port",
-            "broker-port", "start-timeout", "log-level");
+            "broker-port", "start-timeout", "log-level", "userland");
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
 
     private CommandLine() {
@@ -107,7 +111,8 @@ public final class CommandLine {
                 port(options, "gateway-port"), port(options, "admin-port"), port(options, "broker-port"),
                 single(options, "start-timeout").map(v -> seconds("start-timeout", v))
                         .orElse(StartOptions.DEFAULT_START_TIMEOUT),
-                single(options, "log-level").map(CommandLine::logLevel));
+                single(options, "log-level").map(CommandLine::logLevel),
+                single(options, "userland").map(Path::of));
         return new Command.Start(mode, start);
     }
 

@@ -7,12 +7,16 @@ import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.hearth.ota.userland.UserlandState;
+import dev.hearth.ota.userland.UserlandStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -32,6 +36,8 @@ public final class Launcher {
     public static final String HOME_PROPERTY = "hearth.home";
     /** The framework property naming where container images given by a relative name are found. */
     public static final String IMAGES_PROPERTY = "hearth.images";
+    /** The framework property naming the userland store's root, set only when the launcher starts from one. */
+    public static final String USERLAND_PROPERTY = "hearth.userland";
 
     /** The system property that sets the root log level in {@code etc/logback.xml}. */
     public static final String LOG_LEVEL_PROPERTY = "hearth.log.level";
@@ -111,13 +117,16 @@ public final class Launcher {
         Logger log = LoggerFactory.getLogger(Launcher.class);
 
         MoquetteBroker broker = null;
-        Userland userland;
+        AtomicReference<Userland> running = new AtomicReference<>();
         AtomicBoolean signalled = new AtomicBoolean();
         Thread hook = null;
         StateLock stateLock = null;
         String gateway;
         String admin;
         Path state;
+        ConfigurationSet configuration;
+        Map<String, String> properties = new HashMap<>();
+        Optional<UserlandStore> store = options.userland().map(UserlandStore::new);
         try {
             List<Path> directories = new ArrayList<>(List.of(distribution.etc()));
             if (command.mode() == Mode.DEMO) {
@@ -130,8 +139,7 @@ public final class Launcher {
                             .map(v -> distribution.home().resolve(v)))
                     .orElse(distribution.defaultState())
                     .toAbsolutePath().normalize();
-            ConfigurationSet configuration =
-                    files.with(SUPERVISOR_PID, "stateDirectory", state.toString(), "the state directory");
+            configuration = files.with(SUPERVISOR_PID, "stateDirectory", state.toString(), "the state directory");
             if (options.gatewayPort().isPresent()) {
                 configuration = configuration.with(GATEWAY_PID, "port",
                         Integer.toString(options.gatewayPort().getAsInt()), "--gateway-port");
@@ -142,7 +150,9 @@ public final class Launcher {
             }
             gateway = address(configuration, GATEWAY_PID, "8080");
             admin = address(configuration, ADMIN_PID, "8081");
-            BundleFolder bundles = BundleFolder.read(distribution.bundles());
+            if (store.isEmpty()) {
+                BundleFolder.read(distribution.bundles()); // refused before anything starts
+            }
             Files.createDirectories(state);
             stateLock = StateLock.acquire(state);
 
@@ -156,19 +166,12 @@ public final class Launcher {
                             "tcp://" + BrokerSettings.DEFAULT_HOST + ":" + broker.port(), "the embedded broker");
                 }
             }
-            userland = new Userland(bundles, configuration, state, options.startTimeout(),
-                    Map.of(HOME_PROPERTY, distribution.home().toString(),
-                            IMAGES_PROPERTY, distribution.home().resolve("images").toString()));
-            hook = shutdownHook(userland, broker, signalled, log);
+            properties.put(HOME_PROPERTY, distribution.home().toString());
+            properties.put(IMAGES_PROPERTY, distribution.home().resolve("images").toString());
+            store.ifPresent(s -> properties.put(USERLAND_PROPERTY, s.root().toString()));
+            hook = shutdownHook(running, broker, signalled, log);
             Runtime.getRuntime().addShutdownHook(hook);
-            log.info("Starting the Hearth userland ({}) from {}", command.mode().name().toLowerCase(),
-                    distribution.home());
-            userland.start();
         } catch (LaunchException | IOException e) {
-            if (signalled.get() || !removed(hook)) {
-                // Stopped by a signal while starting: the shutdown hook ends the process.
-                return 0;
-            }
             if (broker != null) {
                 broker.close();
             }
@@ -176,33 +179,106 @@ public final class Launcher {
             return 1;
         }
 
-        if (command.mode() == Mode.DEMO) {
-            out.print(DemoGuide.text(gateway, admin, BrokerSettings.DEFAULT_HOST + ":" + broker.port(), state));
-            out.flush();
-        }
+        boolean guided = false;
+        while (true) {
+            Userland userland;
+            try {
+                userland = startUserland(command.mode(), distribution, store, configuration, state,
+                        options.startTimeout(), properties, running, log);
+            } catch (LaunchException | IOException e) {
+                if (signalled.get() || !removed(hook)) {
+                    // Stopped by a signal while starting: the shutdown hook ends the process.
+                    return 0;
+                }
+                if (broker != null) {
+                    broker.close();
+                }
+                err.println("hearth: cannot start: " + e.getMessage());
+                return 1;
+            }
+            if (command.mode() == Mode.DEMO && !guided) {
+                out.print(DemoGuide.text(gateway, admin, BrokerSettings.DEFAULT_HOST + ":" + broker.port(), state));
+                out.flush();
+                guided = true;
+            }
 
-        boolean normal;
-        try {
-            normal = userland.awaitStop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            normal = false;
+            boolean normal;
+            try {
+                normal = userland.awaitStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                normal = false;
+            }
+            // The state directory stays locked for as long as the userland ran.
+            Reference.reachabilityFence(stateLock);
+            if (signalled.get()) {
+                // The shutdown hook stops everything and ends the process with its own status.
+                return 0;
+            }
+            if (store.isPresent() && normal) {
+                log.info("The framework stopped by itself: restarting the userland");
+                continue;
+            }
+            if (!removed(hook)) {
+                // A signal arrived just now: the hook is running and ends the process.
+                return 0;
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            log.info("The framework stopped by itself{}", normal ? "" : ", with an error");
+            return normal ? 0 : 1;
         }
-        // The state directory stays locked for as long as the userland ran.
-        Reference.reachabilityFence(stateLock);
-        if (signalled.get()) {
-            // The shutdown hook stops everything and ends the process with its own status.
-            return 0;
+    }
+
+    /**
+     * Starts the userland from the store's current set (or {@code bundles/}). An unconfirmed set that
+     * fails to start, or that a launcher already started once without it being confirmed, is rolled
+     * back in the store and the set before it started instead, in this same call.
+     */
+    private static Userland startUserland(Mode mode, Distribution distribution, Optional<UserlandStore> store,
+                                          ConfigurationSet configuration, Path state, Duration startTimeout,
+                                          Map<String, String> properties, AtomicReference<Userland> running,
+                                          Logger log) throws IOException {
+        while (true) {
+            Optional<String> version = Optional.empty();
+            boolean unconfirmed = false;
+            if (store.isPresent()) {
+                UserlandStore s = store.get();
+                s.clean();
+                UserlandState before = s.state();
+                if (before.currentTriedBefore()) {
+                    UserlandState after = s.rollback();
+                    log.warn("Userland {} was started before and never confirmed: rolled back to {}",
+                            before.current().orElseThrow(), after.current().orElse("the distribution's bundles"));
+                    continue;
+                }
+                version = before.current();
+                unconfirmed = before.currentUnconfirmed();
+                if (unconfirmed) {
+                    s.markTried();
+                }
+            }
+            Path folder = version.isPresent() ? store.get().directory(version.get()) : distribution.bundles();
+            try {
+                Userland userland = new Userland(BundleFolder.read(folder), configuration, state, startTimeout,
+                        properties);
+                running.set(userland);
+                String from = version.isEmpty() ? "" : " with userland " + version.get()
+                        + (unconfirmed ? " (not confirmed yet)" : "");
+                log.info("Starting the Hearth userland ({}) from {}{}", mode.name().toLowerCase(), distribution.home(),
+                        from);
+                userland.start();
+                return userland;
+            } catch (LaunchException e) {
+                if (!unconfirmed) {
+                    throw e;
+                }
+                UserlandState after = store.get().rollback();
+                log.warn("Userland {} failed to start, rolled back to {}: {}", version.get(),
+                        after.current().orElse("the distribution's bundles"), e.getMessage());
+            }
         }
-        if (!removed(hook)) {
-            // A signal arrived just now: the hook is running and ends the process.
-            return 0;
-        }
-        if (broker != null) {
-            broker.close();
-        }
-        log.info("The framework stopped by itself{}", normal ? "" : ", with an error");
-        return normal ? 0 : 1;
     }
 
     /**
@@ -210,13 +286,14 @@ public final class Launcher {
      * broker, flush the log, and end the process with 0 when everything stopped in time. Without
      * the explicit halt the JVM would exit with 130 or 143.
      */
-    private static Thread shutdownHook(Userland userland, MoquetteBroker broker, AtomicBoolean signalled,
-                                       Logger log) {
+    private static Thread shutdownHook(AtomicReference<Userland> running, MoquetteBroker broker,
+                                       AtomicBoolean signalled, Logger log) {
         return new Thread(() -> {
             signalled.set(true);
             boolean clean;
             try {
-                clean = userland.stop(STOP_TIMEOUT);
+                Userland userland = running.get();
+                clean = userland == null || userland.stop(STOP_TIMEOUT);
             } catch (RuntimeException e) {
                 log.error("Stopping the userland failed", e);
                 clean = false;

@@ -20,10 +20,12 @@ import java.util.OptionalInt;
  * @param brokerPort    the embedded MQTT broker's port (demo only); empty: 1883
  * @param startTimeout  how long the framework may take until the core services are up
  * @param logLevel      overrides the root log level of {@code etc/logback.xml}
+ * @param userland      a userland store ({@code dev.hearth.ota.userland.UserlandStore}): its
+ *                      {@code current} set replaces {@code bundles/}; empty: always {@code bundles/}
  */
 public record StartOptions(Distribution distribution, Optional<Path> state, List<Path> etcOverlays,
                            OptionalInt gatewayPort, OptionalInt adminPort, OptionalInt brokerPort,
-                           Duration startTimeout, Optional<String> logLevel) {
+                           Duration startTimeout, Optional<String> logLevel, Optional<Path> userland) {
 
     /** The start timeout when none is given: generous, for a cold JVM on a small board. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -37,6 +39,7 @@ public record StartOptions(Distribution distribution, Optional<Path> state, List
         Objects.requireNonNull(brokerPort, "brokerPort");
         Objects.requireNonNull(startTimeout, "startTimeout");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(userland, "userland");
         if (startTimeout.isNegative() || startTimeout.isZero()) {
             throw new IllegalArgumentException("start timeout must be positive, was " + startTimeout);
         }

@@ -278,6 +278,21 @@ final class Userland {
             throw new IllegalStateException("userland has no framework: it is " + state.get());
         }
         FrameworkEvent event = felix.waitForStop(0);
+        while (event.getType() == FrameworkEvent.STOPPED_UPDATE) {
+            // An update of the system bundle: Felix restarts itself, with the bundles it has. Wait
+            // for it, then stop it for good, so that a restart is always a fresh start from the launcher.
+            long deadline = System.nanoTime() + startTimeout.toNanos();
+            while (felix.getState() != Bundle.ACTIVE && System.nanoTime() - deadline < 0) {
+                Thread.sleep(POLL_MILLIS);
+            }
+            LOG.info("Userland restarted by an update of the system bundle; stopping it for a fresh start");
+            try {
+                felix.stop();
+            } catch (BundleException e) {
+                throw new IllegalStateException("framework refused to stop after its update: " + e.getMessage(), e);
+            }
+            event = felix.waitForStop(0);
+        }
         return event.getType() != FrameworkEvent.ERROR;
     }
 

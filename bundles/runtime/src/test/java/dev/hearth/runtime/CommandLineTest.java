@@ -51,6 +51,17 @@ class CommandLineTest {
         assertEquals(OptionalInt.empty(), start.options().gatewayPort());
         assertEquals(StartOptions.DEFAULT_START_TIMEOUT, start.options().startTimeout());
         assertEquals(List.of(), start.options().etcOverlays());
+        assertEquals(Optional.empty(), start.options().userland(), "bundles/ unless a userland store is named");
+    }
+
+    @Test
+    void userlandNamesTheStoreTheBundlesComeFrom() {
+        Command.Start start = assertInstanceOf(Command.Start.class,
+                parse("run", "--userland", "/data/hearth/userland"));
+
+        assertEquals(Optional.of(Path.of("/data/hearth/userland")), start.options().userland());
+        assertEquals("--userland is given more than once",
+                refusal("run", "--userland", "a", "--userland", "b"));
     }
 
     @Test

@@ -31,6 +31,9 @@ class RestartIT {
         String id;
         try (DistributionProcess first = DistributionProcess.start(home, work.resolve("first.log"), args)) {
             first.awaitAdmin(adminPort);
+            // The admin endpoint may answer before the services are deployed.
+            first.await("the userland running", DistributionProcess.START_DEADLINE,
+                    () -> first.output().contains("Userland running"));
             HttpResponse<String> created = first.send(HttpRequest.newBuilder(notes)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"keys\",\"body\":\"under the mat\"}"))
                     .build());
@@ -43,6 +46,9 @@ class RestartIT {
 
         try (DistributionProcess second = DistributionProcess.start(home, work.resolve("second.log"), args)) {
             second.awaitAdmin(adminPort);
+            // The admin endpoint may answer before the services are deployed.
+            second.await("the userland running", DistributionProcess.START_DEADLINE,
+                    () -> second.output().contains("Userland running"));
             try (DistributionProcess third = DistributionProcess.start(home, work.resolve("third.log"), "run",
                     "--state", state.toString(), "--gateway-port", "0", "--admin-port", "0")) {
                 assertEquals(1, third.awaitExit(DistributionProcess.STOP_DEADLINE), third.output());
