@@ -10,6 +10,8 @@ import dev.hearth.ota.install.InstallResult;
 import dev.hearth.ota.install.Installer;
 import dev.hearth.ota.install.InstallerState;
 import dev.hearth.ota.install.UpdateSource;
+import dev.hearth.ota.userland.UserlandInstallResult;
+import dev.hearth.ota.userland.UserlandStore;
 import dev.hearth.updater.api.RebootAction;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class Updater implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Updater.class);
+    /** The {@code slot} of events about userland updates. */
+    static final String USERLAND = "userland";
 
     private final UpdaterSettings settings;
     private final UBootBootloader bootloader;
@@ -41,6 +45,8 @@ public final class Updater implements AutoCloseable {
     private final UpdaterEventSink events;
     private final String bootId;
     private final ExecutorService installs;
+    private final Optional<UserlandUpdate> userland;
+    private final UserlandRestart userlandRestart;
     private UpdaterState state = UpdaterState.IDLE;
     private UpdateRecord record;
     private volatile long bytesDone;
@@ -53,7 +59,18 @@ public final class Updater implements AutoCloseable {
      */
     public Updater(UpdaterSettings settings, Supplier<Optional<RebootAction>> reboot, UpdaterEventSink events)
             throws IOException {
+        this(settings, reboot, events, UserlandRestart.NONE);
+    }
+
+    /**
+     * @param userlandRestart how the userland restarts after a userland install or rollback
+     * @throws IOException when the record, the boot id or the userland store cannot be read
+     */
+    Updater(UpdaterSettings settings, Supplier<Optional<RebootAction>> reboot, UpdaterEventSink events,
+            UserlandRestart userlandRestart) throws IOException {
         this.settings = settings;
+        this.userland = settings.userland().map(root -> new UserlandUpdate(new UserlandStore(root)));
+        this.userlandRestart = userlandRestart;
         this.reboot = reboot;
         this.events = events;
         List<UBootEnvironment.Copy> copies = settings.environmentFiles().stream()
@@ -72,6 +89,7 @@ public final class Updater implements AutoCloseable {
         }
         this.record = read;
         findRollback();
+        findUserlandOutcome();
         if (record.pending().filter(p -> !p.bootName().equals(settings.bootedSlot())).isPresent()) {
             state = UpdaterState.INSTALLED; // installed earlier in this boot: the reboot is still due
         }
@@ -95,6 +113,29 @@ public final class Updater implements AutoCloseable {
         }
     }
 
+    /**
+     * A pending userland update that is no longer the current set was rolled back by the launcher (it
+     * did not start, or a start of it was never confirmed); one that is confirmed already lost only
+     * its record write, and is committed now.
+     */
+    private void findUserlandOutcome() throws IOException {
+        if (userland.isEmpty() || record.pending().isEmpty() || !record.pending().get().userland()) {
+            return;
+        }
+        UpdateRecord.Pending p = record.pending().get();
+        if (userland.get().rolledBack(record.pending())) {
+            String detail = "rolled back: userland " + p.version() + " did not start or did not become healthy; running "
+                    + userland.get().running();
+            write(record.withoutPending(detail));
+            LOG.info("Updater: {}", detail);
+            events.post(UpdaterEvents.ROLLED_BACK, eventProperties(USERLAND, p.version(), detail));
+        } else if (userland.get().confirmedAlready(record.pending())) {
+            String detail = "userland " + p.version() + " confirmed: installed (counter " + p.counter() + ")";
+            write(record.committed(detail));
+            LOG.info("Updater: {}", detail);
+        }
+    }
+
     public synchronized UpdaterState state() {
         return state;
     }
@@ -105,7 +146,13 @@ public final class Updater implements AutoCloseable {
 
     /** Whether the running slot is being tried: the boot script took one of its attempts. */
     public boolean beingTried() throws IOException {
-        return bootloader.selection().attemptsLeft(settings.bootedSlot()) < BootSelection.ATTEMPTS;
+        return bootloader.selection().attemptsLeft(settings.bootedSlot()) < BootSelection.ATTEMPTS
+                || userlandBeingTried();
+    }
+
+    /** Whether the running userland set is a pending userland update, not confirmed yet. */
+    boolean userlandBeingTried() throws IOException {
+        return userland.isPresent() && userland.get().beingTried(record().pending());
     }
 
     public synchronized UpdateRecord record() {
@@ -123,7 +170,9 @@ public final class Updater implements AutoCloseable {
         return new UpdaterStatus(st, settings.bootedSlot(), settings.firmwareVersion(), s.order(),
                 new java.util.TreeMap<>(s.attemptsLeft()), r.installedCounter(),
                 r.pending().map(UpdateRecord.Pending::bootName).orElse(""),
-                r.pending().map(UpdateRecord.Pending::version).orElse(""), bytesDone, bytesTotal, health, r.lastResult());
+                r.pending().map(UpdateRecord.Pending::version).orElse(""), bytesDone, bytesTotal, health, r.lastResult(),
+                r.pending().map(p -> p.kind().name()).orElse(""),
+                userland.isPresent() ? userland.get().store().state().current().orElse("") : "");
     }
 
     /**
@@ -143,6 +192,14 @@ public final class Updater implements AutoCloseable {
     }
 
     private void runInstall(UpdateSource source, UpdatePolicy policy, InstallListener listener) {
+        if (userland.isPresent()) {
+            PeekedUpdateSource peeked = PeekedUpdateSource.peek(source);
+            if (peeked.userland()) {
+                runUserlandInstall(userland.get(), peeked, policy, listener);
+                return;
+            }
+            source = peeked; // read once: chunks cannot be read again
+        }
         String outcome;
         String detail;
         boolean rebootNow = false;
@@ -194,6 +251,65 @@ public final class Updater implements AutoCloseable {
         }
     }
 
+    /** A userland install: the set goes into the store, becomes current (unconfirmed), and the userland restarts. */
+    private void runUserlandInstall(UserlandUpdate u, UpdateSource source, UpdatePolicy policy, InstallListener listener) {
+        String outcome;
+        String detail;
+        boolean restartNow = false;
+        try {
+            UserlandInstallResult result = u.install(settings.keyringFile(), source, policy,
+                    (InstallerState s, long done, long total) -> {
+                        bytesDone = done;
+                        bytesTotal = total;
+                        listener.report(s, done, total);
+                    });
+            if (result instanceof UserlandInstallResult.Installed ok) {
+                outcome = "INSTALLED";
+                detail = "installed userland " + ok.version() + " (" + ok.bytes() + " bytes); it starts at the next "
+                        + "userland restart";
+                synchronized (this) {
+                    write(record.withPending(new UpdateRecord.Pending(settings.bootedSlot(), ok.version(),
+                            ok.manifest().counter(), bootId, UpdateRecord.Kind.USERLAND), detail));
+                    state = UpdaterState.INSTALLED;
+                }
+                events.post(UpdaterEvents.INSTALLED, eventProperties(USERLAND, ok.version(), detail));
+                restartNow = settings.rebootAfterInstall();
+            } else {
+                outcome = result instanceof UserlandInstallResult.Refused ? "REFUSED" : "FAILED";
+                detail = result.toString();
+                synchronized (this) {
+                    write(record.withResult(detail));
+                    state = UpdaterState.IDLE;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            outcome = "ERROR";
+            detail = "userland install from " + source + " broke: " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "");
+            synchronized (this) {
+                state = UpdaterState.IDLE;
+                try {
+                    write(record.withResult(detail));
+                } catch (IOException recordBroken) {
+                    e.addSuppressed(recordBroken);
+                }
+            }
+            LOG.error("Updater: {}", detail, e);
+        }
+        LOG.info("Updater: {}", detail);
+        listener.finished(outcome, detail);
+        if (restartNow) {
+            restartUserland("to start userland " + record().pending().map(UpdateRecord.Pending::version).orElse(""));
+        }
+    }
+
+    private void restartUserland(String why) {
+        LOG.info("Updater: restarting the userland ({}) {}", userlandRestart.name(), why);
+        if (!userlandRestart.restart()) {
+            LOG.info("Updater: a userland restart is needed {}; nothing here restarts it", why);
+        }
+    }
+
     /**
      * An install that did not install: the record keeps a pending update only while its slot is
      * still in the boot order (a failed install marked its target bad, a refused one wrote nothing).
@@ -215,7 +331,12 @@ public final class Updater implements AutoCloseable {
         bootloader.markGood(settings.bootedSlot());
         Optional<UpdateRecord.Pending> p = record.pending();
         String detail;
-        if (p.isPresent() && p.get().bootName().equals(settings.bootedSlot())) {
+        if (userlandBeingTried()) {
+            userland.orElseThrow().confirm();
+            detail = "userland " + p.get().version() + " confirmed: installed (counter " + p.get().counter() + ")";
+            write(record.committed(detail));
+            events.post(UpdaterEvents.MARKED_GOOD, eventProperties(USERLAND, p.get().version(), detail));
+        } else if (p.isPresent() && p.get().bootName().equals(settings.bootedSlot())) {
             detail = "slot " + settings.bootedSlot() + " marked good: version " + p.get().version() + " installed (counter "
                     + p.get().counter() + ")";
             write(record.committed(detail));
@@ -287,6 +408,10 @@ public final class Updater implements AutoCloseable {
      * the failure is recorded and reported, and a reboot is requested.
      */
     void unhealthy(String reason) throws IOException {
+        if (userlandBeingTried()) {
+            userlandUnhealthy(reason);
+            return;
+        }
         String detail = "health check failed on slot " + settings.bootedSlot() + ": " + reason;
         synchronized (this) {
             Optional<UpdateRecord.Pending> p = record.pending();
@@ -307,6 +432,24 @@ public final class Updater implements AutoCloseable {
         LOG.info("Updater: {}", detail);
         events.post(UpdaterEvents.HEALTH_FAILED, eventProperties(settings.bootedSlot(), settings.firmwareVersion(), detail));
         requestReboot("so that the bootloader falls back");
+    }
+
+    /** The pending userland set failed its health check: rolled back in the store, reported, and the userland restarted. */
+    private void userlandUnhealthy(String reason) throws IOException {
+        String version;
+        String detail;
+        synchronized (this) {
+            version = record.pending().orElseThrow().version();
+            String now = userland.orElseThrow().rollback();
+            detail = "health check failed on userland " + version + ": " + reason + "; rolled back to " + now;
+            write(record.withoutPending(detail));
+        }
+        // Published only once the set is rolled back and the failure recorded.
+        health = HealthCheckState.FAILED;
+        LOG.info("Updater: {}", detail);
+        events.post(UpdaterEvents.HEALTH_FAILED, eventProperties(USERLAND, version, detail));
+        events.post(UpdaterEvents.ROLLED_BACK, eventProperties(USERLAND, version, detail));
+        restartUserland("to start the set rolled back to");
     }
 
     void healthState(HealthCheckState s) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The updater's settings, checked once at activation. Defaults live in {@link UpdaterComponent.Config}.
@@ -23,10 +24,21 @@ import java.util.Objects;
  * @param bootIdFile         a file whose content changes with every kernel boot
  * @param rebootAfterInstall reboot through the {@code RebootAction} once an install is done, or only report it
  * @param health             the health check after a boot into a slot being tried
+ * @param userland           the userland store the launcher starts from ({@code --userland}); empty: userland
+ *                           payloads are refused (no slot of their class)
  */
 public record UpdaterSettings(String board, List<Slot> slots, Path keyringFile, List<Path> environmentFiles,
                               int environmentSize, Path recordFile, String bootedSlot, String firmwareVersion,
-                              long firmwareCounter, Path bootIdFile, boolean rebootAfterInstall, HealthSettings health) {
+                              long firmwareCounter, Path bootIdFile, boolean rebootAfterInstall, HealthSettings health,
+                              Optional<Path> userland) {
+
+    /** Settings without a userland store. */
+    public UpdaterSettings(String board, List<Slot> slots, Path keyringFile, List<Path> environmentFiles,
+                           int environmentSize, Path recordFile, String bootedSlot, String firmwareVersion,
+                           long firmwareCounter, Path bootIdFile, boolean rebootAfterInstall, HealthSettings health) {
+        this(board, slots, keyringFile, environmentFiles, environmentSize, recordFile, bootedSlot, firmwareVersion,
+                firmwareCounter, bootIdFile, rebootAfterInstall, health, Optional.empty());
+    }
 
     /**
      * @param enabled          whether the check runs at all
@@ -59,6 +71,7 @@ public record UpdaterSettings(String board, List<Slot> slots, Path keyringFile, 
         Objects.requireNonNull(firmwareVersion, "firmwareVersion");
         Objects.requireNonNull(bootIdFile, "bootIdFile");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(userland, "userland");
         slots = List.copyOf(slots);
         environmentFiles = List.copyOf(environmentFiles);
         if (board.isBlank()) {

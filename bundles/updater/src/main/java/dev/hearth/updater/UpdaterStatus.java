@@ -18,9 +18,11 @@ import java.util.Map;
  * @param bytesTotal       payload bytes of that install
  * @param health           the health check's state
  * @param lastResult       the last install, health check or rollback, in words
+ * @param pendingKind      {@code SLOT} or {@code USERLAND} for a pending update; empty when none
+ * @param userland         the userland set running (the store's current version); empty: the distribution's
  */
 public record UpdaterStatus(UpdaterState state, String bootedSlot, String firmwareVersion, List<String> bootOrder,
                             Map<String, Integer> attemptsLeft, long installedCounter, String pendingSlot,
                             String pendingVersion, long bytesDone, long bytesTotal, HealthCheckState health,
-                            String lastResult) {
+                            String lastResult, String pendingKind, String userland) {
 }
