@@ -98,6 +98,10 @@ public final class UpdaterComponent implements App {
         @AttributeDefinition(description = "Supervisor services that must be registered and not failed or unavailable",
                 required = false)
         String[] healthRequiredServices() default {};
+
+        @AttributeDefinition(description = "The userland store for userland-only updates; empty: framework property "
+                + "hearth.userland (set by the launcher's --userland), else userland updates are refused", required = false)
+        String userlandDirectory() default "";
     }
 
     private final Updater updater;
@@ -112,7 +116,8 @@ public final class UpdaterComponent implements App {
     @Activate
     public UpdaterComponent(BundleContext context, Config config) throws IOException {
         UpdaterSettings settings = settings(config, context);
-        updater = new Updater(settings, () -> Optional.ofNullable(reboot), events);
+        updater = new Updater(settings, () -> Optional.ofNullable(reboot), events,
+                settings.userland().isPresent() ? new SystemBundleUserlandRestart(context) : UserlandRestart.NONE);
         app = new OtaApp(updater, Duration.ofSeconds(Math.max(1, config.chunkTimeoutSeconds())));
         supervisors = new ServiceTracker<>(context, Supervisor.class, null);
         supervisors.open();
@@ -196,7 +201,9 @@ public final class UpdaterComponent implements App {
                 Path.of(c.bootIdFile()), c.rebootAfterInstall(),
                 new UpdaterSettings.HealthSettings(c.healthCheck(), Duration.ofSeconds(c.healthDeadlineSeconds()),
                         Duration.ofMillis(c.healthPollMillis()), Arrays.asList(c.healthRequiredFilters()),
-                        split(c.healthRequiredServices())));
+                        split(c.healthRequiredServices())),
+                Optional.of(or(c.userlandDirectory(), context.getProperty("hearth.userland"), ""))
+                        .filter(d -> !d.isEmpty()).map(Path::of));
     }
 
     private static String or(String configured, String property, String otherwise) {
