@@ -31,8 +31,8 @@ class RaspberryPiImageTest {
     void theRaspberryPiImageHasItsPartitionsAndABootPartitionThePiFirmwareCanStartUBootFrom() throws Exception {
         BoardDescription description = BoardDescription.read(ROOT.resolve("board-support/" + BOARD + "/board.properties"));
         String build = VirtualBoardTest.run(Duration.ofMinutes(20), ROOT.resolve("firmware/bin/build-image").toString(),
-                "--board", BOARD, "--version", VERSION);
-        Path image = ROOT.resolve("target/firmware/hearth-" + BOARD + "-" + VERSION + ".img");
+                "--board", BOARD, "--version", VERSION, "--output", VirtualBoardTest.OUT.toString());
+        Path image = VirtualBoardTest.OUT.resolve("hearth-" + BOARD + "-" + VERSION + ".img");
         assertTrue(Files.isRegularFile(image), build);
         VirtualBoardTest.checkPartitionTable(image, description);
 

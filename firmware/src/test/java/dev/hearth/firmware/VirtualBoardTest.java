@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hearth.agent.wire.Payload;
-import dev.hearth.ota.Keyring;
-import dev.hearth.ota.Manifest;
-import dev.hearth.ota.UpdateBundleReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,6 +45,8 @@ class VirtualBoardTest {
     private static final Path ROOT = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
     private static final String BOARD = "qemu-virt-arm64";
     private static final String VERSION = "0.0.0-virtual-board";
+    /** The tests' own output directory (its download cache and development keys with it). */
+    static final Path OUT = ROOT.resolve("firmware/target/firmware");
 
     @TempDir
     Path tmp;
@@ -70,10 +69,10 @@ class VirtualBoardTest {
     @Test
     void theImageBootsOnTheVirtualBoardAndTheDeviceIntroducesItselfOnTheHostsBroker() throws Exception {
         BoardDescription description = BoardDescription.read(ROOT.resolve("board-support/" + BOARD + "/board.properties"));
-        Path out = ROOT.resolve("target/firmware");
+        Path out = OUT;
         long buildStart = System.nanoTime();
         String build = run(Duration.ofMinutes(20), ROOT.resolve("firmware/bin/build-image").toString(), "--board", BOARD,
-                "--version", VERSION);
+                "--version", VERSION, "--output", out.toString());
         long buildSeconds = (System.nanoTime() - buildStart) / 1_000_000_000L;
         Path image = out.resolve("hearth-" + BOARD + "-" + VERSION + ".img");
         assertTrue(Files.isRegularFile(image), build);
@@ -107,6 +106,9 @@ class VirtualBoardTest {
                 "allowedRequesters=hearth-hub", "signingRequired=false", "telemetryIntervalSeconds=30",
                 // The emulated JVM is tens of times slower than a board's: give a connection attempt time.
                 "connectTimeoutMillis=20000", ""));
+        // Single keys of configurations the firmware ships: merged with the image's own files.
+        Files.writeString(config.resolve("dev.hearth.updater.cfg"), "healthDeadlineSeconds=420\n");
+        Files.writeString(config.resolve("dev.hearth.firmware.cfg"), "watchdogSeconds=840\n");
         int gatewayPort = freePort();
         Map<String, Long> markers = new ConcurrentHashMap<>();
         StringBuilder console = new StringBuilder();
@@ -147,7 +149,16 @@ class VirtualBoardTest {
         }, Duration.ofSeconds(120), "the gateway answers through the forwarded port", console);
         assertEquals(404, gateway.get().statusCode(), "the gateway routes: " + gateway.get().body());
 
-        waitFor(() -> markers.containsKey("marked good"), Duration.ofSeconds(120), "slot A marked good", console);
+        // The updater's health check (with the device's deadline over the image's 600 s), not the
+        // init, marks the slot good; the init's watchdog (with the device's deadline) then stands down.
+        waitFor(() -> markers.containsKey("marked good"), Duration.ofSeconds(120), "slot A marked good by the updater",
+                console);
+        assertTrue(console.toString().contains("Health check: WAITING up to 420 s"),
+                "the device's healthDeadlineSeconds is merged into the image's updater configuration:\n" + tail(console));
+        waitFor(() -> console.toString().contains("watchdog: slot A is marked good"), Duration.ofSeconds(60),
+                "the watchdog sees slot A marked good", console);
+        assertTrue(console.toString().contains("slot A must be marked good within 840 s"),
+                "the device's watchdogSeconds is read:\n" + tail(console));
 
         try (OutputStream in = board.getOutputStream()) {
             in.write("\nfw_printenv BOOT_A_LEFT; poweroff\n".getBytes(StandardCharsets.US_ASCII));
@@ -178,7 +189,7 @@ class VirtualBoardTest {
             "system up", Pattern.compile("hearth-init: system up"),
             "userland starting", Pattern.compile("hearth-init: starting the userland"),
             "userland running", Pattern.compile("Userland running"),
-            "marked good", Pattern.compile("marked good"));
+            "marked good", Pattern.compile("Updater: health check PASSED on slot A"));
 
     private static void readConsole(Process p, long start, Map<String, Long> markers, StringBuilder console) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -249,6 +260,22 @@ class VirtualBoardTest {
                 "stat /usr/lib/jvm/java-17-openjdk-arm64/bin/java", rootA.toString()) + run(Duration.ofSeconds(60),
                 "debugfs", "-R", "cat /etc/hearth/version", rootA.toString()) + run(Duration.ofSeconds(60), "debugfs",
                 "-R", "ls -p /usr/share", rootA.toString());
+        String updater = run(Duration.ofSeconds(60), "debugfs", "-R", "cat /etc/hearth/etc/dev.hearth.updater.cfg",
+                rootA.toString());
+        assertTrue(updater.contains("board=" + BOARD + "\n"), updater);
+        assertTrue(updater.contains("slots=rootfs.0:rootfs:" + d.devices().rootA() + ":A,rootfs.1:rootfs:"
+                + d.devices().rootB() + ":B\n"),
+                "the slots come from the board description: " + updater);
+        assertTrue(updater.contains("keyringFile=/data/hearth/ota/keyring.pem\n")
+                && updater.contains("environmentFiles=/boot/uboot.env,/boot/uboot-redund.env\n"), updater);
+        String reboot = run(Duration.ofSeconds(60), "debugfs", "-R", "cat /etc/hearth/etc/dev.hearth.updater.reboot.cfg",
+                rootA.toString());
+        assertTrue(reboot.contains("command=/sbin/reboot"), reboot);
+        String counter = run(Duration.ofSeconds(60), "debugfs", "-R", "cat /etc/hearth/counter", rootA.toString()).lines()
+                .filter(l -> !l.startsWith("debugfs ")).collect(java.util.stream.Collectors.joining("\n")).trim();
+        assertTrue(counter.matches("[0-9]+"), "the anti-rollback counter is recorded: " + counter);
+        String bundles = run(Duration.ofSeconds(60), "debugfs", "-R", "ls -p /opt/hearth/bundles", rootA.toString());
+        assertTrue(bundles.contains("/hearth-updater-"), "the updater is in the distribution: " + bundles);
         assertTrue(listing.contains("/hearth/"), "the distribution is installed: " + listing);
         assertTrue(listing.contains("Type: regular"), "the JVM is there: " + listing);
         assertTrue(listing.contains(VERSION), "the firmware version is recorded: " + listing);
@@ -258,7 +285,9 @@ class VirtualBoardTest {
 
     /**
      * The update bundle is signed by a key the image's own keyring (on the data partition)
-     * trusts, and its rootfs payload is root A byte for byte.
+     * trusts, its counter is the firmware's, and its rootfs payload is root A byte for byte.
+     * Checked with the OTA command line (as a person would), not in this JVM: the OTA module may be
+     * rebuilt while this test runs.
      */
     private void checkUpdateBundle(Path image, BoardDescription d, Path bundle) throws Exception {
         assertTrue(Files.isRegularFile(bundle), "the update bundle is built: " + bundle);
@@ -268,23 +297,29 @@ class VirtualBoardTest {
                 "conv=sparse", "status=none");
         Path keyring = tmp.resolve("keyring.pem");
         run(Duration.ofSeconds(60), "debugfs", "-R", "dump /hearth/ota/keyring.pem " + keyring, data.toString());
-        Keyring trusted = Keyring.fromPem(keyring);
-        assertEquals(1, trusted.certificates().size(), "one CA in the device's keyring");
+        String pem = Files.readString(keyring, StandardCharsets.US_ASCII);
+        assertEquals(1, pem.split("-----BEGIN CERTIFICATE-----", -1).length - 1, "one CA in the device's keyring: " + pem);
 
-        String verified = run(Duration.ofMinutes(3), "java", "-jar", ROOT.resolve("ota/target/hearth-ota.jar").toString(),
-                "verify", "--keyring", keyring.toString(), "--board", BOARD, bundle.toString());
+        String ota = ROOT.resolve("ota/target/hearth-ota.jar").toString();
+        String verified = run(Duration.ofMinutes(3), "java", "-jar", ota, "verify", "--keyring", keyring.toString(),
+                "--board", BOARD, bundle.toString());
         assertTrue(verified.contains("verified: manifest " + BOARD + " " + VERSION), verified);
 
-        Manifest manifest;
-        try (UpdateBundleReader reader = new UpdateBundleReader(Files.newInputStream(bundle))) {
-            manifest = Manifest.parse(reader.manifestBytes());
-        }
-        assertEquals(1, manifest.payloads().size(), "one payload: " + manifest);
-        dev.hearth.ota.Payload rootfs = manifest.payloads().get(0);
-        assertEquals(List.of("rootfs", "rootfs"), List.of(rootfs.name(), rootfs.slotClass()));
+        String info = run(Duration.ofMinutes(1), "java", "-jar", ota, "info", bundle.toString());
+        Matcher counter = Pattern.compile("(?m)^counter:\\s+(\\d+)$").matcher(info);
+        assertTrue(counter.find(), info);
         Path rootA = tmp.resolve("root-a.ext4");
-        assertEquals(d.layout().rootMib() << 20, rootfs.size(), "the payload fills the slot");
-        assertEquals(sha256(rootA), rootfs.sha256(), "the payload is root A's partition content");
+        String firmwareCounter = run(Duration.ofSeconds(60), "debugfs", "-R", "cat /etc/hearth/counter", rootA.toString())
+                .lines().filter(l -> !l.startsWith("debugfs ")).collect(java.util.stream.Collectors.joining()).trim();
+        assertEquals(firmwareCounter, counter.group(1), "the bundle's counter is the firmware's: " + info);
+        List<String> payloads = info.lines().filter(l -> l.startsWith("payload:")).toList();
+        assertEquals(1, payloads.size(), "one payload: " + info);
+        Matcher payload = Pattern.compile("payload:\\s+(\\S+)\\s+class (\\S+)\\s+([0-9,]+) bytes.* sha256 ([0-9a-f]{64})")
+                .matcher(payloads.get(0));
+        assertTrue(payload.find(), info);
+        assertEquals(List.of("rootfs", "rootfs"), List.of(payload.group(1), payload.group(2)));
+        assertEquals(d.layout().rootMib() << 20, Long.parseLong(payload.group(3).replace(",", "")), "the payload fills the slot");
+        assertEquals(sha256(rootA), payload.group(4), "the payload is root A's partition content");
     }
 
     private void startBroker(int port) throws Exception {
