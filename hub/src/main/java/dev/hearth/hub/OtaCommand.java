@@ -75,6 +75,7 @@ final class OtaCommand {
                         outcome.complete(n);
                     }
                 });
+                String chunkRefused = "";
                 if (source.url != null) {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("url", source.url);
@@ -89,10 +90,12 @@ final class OtaCommand {
                     ChunkUpload.Outcome sent = ChunkUpload.send(client, device, source.file, force, chunkSize,
                             hub.timeout, bytes -> { });
                     if (!sent.complete()) {
-                        err.println("hub: " + device + " answered " + sent.reply().code() + ": " + sent.reply().message());
+                        chunkRefused = "hub: " + device + " answered " + sent.reply().code() + ": " + sent.reply().message();
                         if (sent.transfer().isEmpty()) {
+                            err.println(chunkRefused);
                             return HubCommand.REFUSED; // the install never started
                         }
+                        // A bundle refused or failed by the installer ends the transfer: its outcome says why.
                     } else {
                         synchronized (out) {
                             if (hub.json) {
@@ -108,9 +111,15 @@ final class OtaCommand {
                 try {
                     end = outcome.get(wait.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
+                    if (!chunkRefused.isEmpty()) {
+                        err.println(chunkRefused);
+                    }
                     throw new CommandTimeoutException(device, "the end of OTA-V1 install", wait);
                 }
                 String state = end.payload().string("state").orElse("?");
+                if (state.equals("ERROR") && !chunkRefused.isEmpty()) {
+                    err.println(chunkRefused);
+                }
                 if (!state.equals("INSTALLED")) {
                     err.println("hub: " + device + ": install " + state + ": " + end.payload().string("detail").orElse(""));
                     return HubCommand.REFUSED;

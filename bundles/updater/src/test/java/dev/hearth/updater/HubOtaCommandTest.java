@@ -2,6 +2,7 @@ package dev.hearth.updater;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,6 +111,21 @@ class HubOtaCommandTest {
         assertTrue(run.out.lines().allMatch(l -> l.startsWith("{")), "JSON lines: " + run.out);
         assertArrayEquals(activeBefore, Files.readAllBytes(device.slotA));
         assertEquals("A", device.printenv().get("BOOT_ORDER"));
+    }
+
+    @Test
+    void otaInstallOfAFileFromAForeignSignerExitsOneWithTheRefusalAndNotTheStoppedUpload() throws Exception {
+        FileDevice stranger = new FileDevice(Files.createDirectory(dir.resolve("stranger")));
+        Path file = dir.resolve("foreign.hup");
+        Files.write(file, stranger.bundle(FileDevice.image(4, FileDevice.SLOT_SIZE), "2.0", 7));
+        byte[] slotBBefore = Files.readAllBytes(device.slotB);
+
+        Run run = hub("ota", "install", DEVICE, "--file", file.toString());
+
+        assertEquals(1, run.code, run.toString());
+        assertTrue(run.err.contains("install REFUSED: refused, UNKNOWN_SIGNER"), run.toString());
+        assertFalse(run.err.contains("answered 400"), "the refusal explains the stopped upload: " + run);
+        assertArrayEquals(slotBBefore, Files.readAllBytes(device.slotB));
     }
 
     @Test
