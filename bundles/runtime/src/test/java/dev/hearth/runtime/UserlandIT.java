@@ -17,6 +17,8 @@ import dev.hearth.ota.userland.UserlandInstallResult;
 import dev.hearth.ota.userland.UserlandInstaller;
 import dev.hearth.ota.userland.UserlandState;
 import dev.hearth.ota.userland.UserlandStore;
+import dev.hearth.updater.UpdateRecord;
+import dev.hearth.updater.UpdateRecordFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,10 +47,18 @@ class UserlandIT {
 
     /** The distribution's bundles plus {@code extra} jars, tarred, signed and installed as {@code version}. */
     private static void install(UserlandStore store, Path work, String version, Jar... extra) throws Exception {
+        install(store, work, version, "", extra);
+    }
+
+    /** As {@link #install(UserlandStore, Path, String, Jar...)}, leaving out the jars whose name starts with {@code without}. */
+    private static void install(UserlandStore store, Path work, String version, String without, Jar... extra)
+            throws Exception {
         Path folder = Files.createDirectories(work.resolve("set-" + version));
         try (Stream<Path> jars = Files.list(DistributionProcess.built().resolve("bundles"))) {
             for (Path jar : jars.toList()) {
-                Files.copy(jar, folder.resolve(jar.getFileName()));
+                if (without.isEmpty() || !jar.getFileName().toString().startsWith(without)) {
+                    Files.copy(jar, folder.resolve(jar.getFileName()));
+                }
             }
         }
         for (Jar jar : extra) {
@@ -159,6 +169,108 @@ class UserlandIT {
             assertTrue(hearth.output().contains("Userland 4 was started before and never confirmed: rolled back to 2"),
                     hearth.output());
             assertEquals(Optional.of("2"), store.state().current());
+            assertEquals(0, hearth.terminate(), hearth.output());
+        }
+    }
+
+    /** What the updater wrote after installing {@code version}: a pending userland update. */
+    private static void pending(Path record, String version, long counter) throws IOException {
+        UpdateRecordFile file = new UpdateRecordFile(record);
+        file.write(file.read().withPending(new UpdateRecord.Pending("A", version, counter, "an earlier boot",
+                UpdateRecord.Kind.USERLAND), "installed userland " + version));
+    }
+
+    /**
+     * The updater configured on file-backed slots; healthy means a service handler factory (the notes
+     * bundle's) is registered and the notes service is ready, within 8 s.
+     */
+    private static Path updaterEtc(Path work) throws IOException {
+        Path etc = Files.createDirectories(work.resolve("etc"));
+        Files.write(work.resolve("keyring.pem"), CA.keyring().toPem());
+        Files.write(work.resolve("uboot.env"), new byte[0x4000]);
+        Files.write(work.resolve("uboot-redund.env"), new byte[0x4000]);
+        Files.writeString(work.resolve("boot_id"), "this boot\n");
+        Files.writeString(etc.resolve("dev.hearth.updater.cfg"), String.join("\n",
+                "board=" + BOARD,
+                "slots=rootfs.0:rootfs:" + work.resolve("a.img") + ":A,rootfs.1:rootfs:" + work.resolve("b.img") + ":B",
+                "keyringFile=" + work.resolve("keyring.pem"),
+                "environmentFiles=" + work.resolve("uboot.env") + "," + work.resolve("uboot-redund.env"),
+                "bootedSlot=A",
+                "bootIdFile=" + work.resolve("boot_id"),
+                "recordFile=" + work.resolve("record.json"),
+                "healthDeadlineSeconds=8",
+                "healthPollMillis=50",
+                "healthRequiredFilters=(objectClass=dev.hearth.service.ServiceHandlerFactory)",
+                "healthRequiredServices=notes",
+                ""));
+        return etc;
+    }
+
+    private static DistributionProcess demo(Path work, String name, UserlandStore store, Path etc, int adminPort)
+            throws IOException {
+        return DistributionProcess.start(DistributionProcess.built(), work.resolve(name + ".log"), "demo",
+                "--state", work.resolve("state").toString(), "--userland", store.root().toString(),
+                "--etc", etc.toString(), "--gateway-port", Integer.toString(DistributionProcess.freePort()),
+                "--admin-port", Integer.toString(adminPort),
+                "--broker-port", Integer.toString(DistributionProcess.freePort()));
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void theUpdaterConfirmsAHealthySetAndRollsBackAnUnhealthyOneRestartingTheUserlandOnThePreviousSet()
+            throws Exception {
+        Path work = DistributionProcess.workFolder("userland-updater");
+        UserlandStore store = new UserlandStore(work.resolve("userland"));
+        Path etc = updaterEtc(work);
+        Path record = work.resolve("record.json");
+
+        install(store, work, "2", MARKER);
+        pending(record, "2", 2);
+        int adminPort = DistributionProcess.freePort();
+        try (DistributionProcess hearth = demo(work, "healthy", store, etc, adminPort)) {
+            hearth.await("set 2 confirmed by the health check", DistributionProcess.START_DEADLINE, () -> {
+                try {
+                    return store.state().confirmed().equals(Optional.of("2"))
+                            && new UpdateRecordFile(record).read().pending().isEmpty();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            UpdateRecord r = new UpdateRecordFile(record).read();
+            assertEquals(2, r.installedCounter(), "the set's counter is committed");
+            assertTrue(r.lastResult().startsWith("userland 2 confirmed"), r.lastResult());
+            assertEquals(0, hearth.terminate(), hearth.output());
+        }
+
+        // 3 lacks the notes bundle: it starts, but no service handler factory is ever registered.
+        install(store, work, "3", "hearth-service-notes", MARKER);
+        pending(record, "3", 3);
+        try (DistributionProcess hearth = demo(work, "unhealthy", store, etc, adminPort)) {
+            hearth.await("the userland restarted on set 2", DistributionProcess.START_DEADLINE,
+                    () -> hearth.output().contains("with userland 2")
+                            && count(hearth.output(), "Userland running") == 2);
+            String output = hearth.output();
+            assertTrue(output.contains("with userland 3 (not confirmed yet)"), output);
+            assertTrue(output.contains("health check failed on userland 3"), output);
+            assertTrue(output.contains("The framework stopped by itself: restarting the userland"), output);
+            assertTrue(output.indexOf("with userland 2") > output.indexOf("health check failed on userland 3"), output);
+            UserlandState s = store.state();
+            assertEquals(Optional.of("2"), s.current());
+            assertEquals(Optional.of("2"), s.confirmed());
+            assertFalse(Files.exists(store.root().resolve("3")), "the unhealthy set is deleted");
+            UpdateRecord r = new UpdateRecordFile(record).read();
+            assertTrue(r.pending().isEmpty());
+            assertEquals(2, r.installedCounter(), "the unhealthy set's counter is not committed");
+            assertTrue(r.lastResult().contains("rolled back to userland 2"), r.lastResult());
+            hearth.awaitAdmin(adminPort);
+            assertEquals("notes", hearth.service(adminPort, "notes").get("name"), "set 2 serves notes again");
             assertEquals(0, hearth.terminate(), hearth.output());
         }
     }
