@@ -53,7 +53,7 @@ public final class RigExtension implements ParameterResolver, BeforeEachCallback
     }
 
     /** The open board and its strategy; closed with the class's extension store. */
-    private static final class OpenBoard implements ExtensionContext.Store.CloseableResource {
+    private static final class OpenBoard implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final Board board;
         final BootStrategy strategy;
 
