@@ -30,12 +30,15 @@ import java.util.regex.Pattern;
  * @param layout            partition sizes
  * @param devices           how Linux names the partitions on this board
  * @param initramfsModules  kernel modules the initramfs loads, in dependency order
+ * @param rootfsModules     kernel modules the root file system keeps (with what they depend on);
+ *                          {@code all} keeps every one, an empty list none
  * @param networkInterface  the interface brought up with DHCP
  * @param extraPackages     further Debian packages for the root filesystem
  */
 public record BoardDescription(String board, String architecture, String suite, List<String> components,
                                String kernelPackage, String bootloader, String bootloaderFdt, String console,
                                PartitionLayout layout, RootDevices devices, List<String> initramfsModules,
+                               List<String> rootfsModules,
                                String networkInterface, List<String> extraPackages) {
 
     /** Sizes in MiB of the boot partition, each root slot, and the data partition. */
@@ -69,7 +72,7 @@ public record BoardDescription(String board, String architecture, String suite, 
     public static final Set<String> KEYS = Set.of("board", "architecture", "suite", "components", "kernel.package",
             "bootloader", "bootloader.fdt", "console", "partition.boot.mib", "partition.root.mib",
             "partition.data.mib", "device.boot", "device.root.A", "device.root.B", "device.data",
-            "initramfs.modules", "network.interface", "packages.extra");
+            "initramfs.modules", "rootfs.modules", "network.interface", "packages.extra");
 
     private static final Set<String> ARCHITECTURES = Set.of("arm64", "armhf", "amd64");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.+_-]*");
@@ -95,6 +98,10 @@ public record BoardDescription(String board, String architecture, String suite, 
             throw new IllegalArgumentException("board description: console '" + console + "' is not a tty name");
         }
         initramfsModules = names("initramfs.modules", initramfsModules);
+        rootfsModules = names("rootfs.modules", rootfsModules);
+        if (rootfsModules.contains("all") && rootfsModules.size() > 1) {
+            throw new IllegalArgumentException("board description: rootfs.modules is either 'all' or a list of modules");
+        }
         name("network.interface", networkInterface);
         extraPackages = names("packages.extra", extraPackages);
     }
@@ -132,7 +139,7 @@ public record BoardDescription(String board, String architecture, String suite, 
                         mib(p, "partition.data.mib")),
                 new RootDevices(p.getProperty("device.boot").trim(), p.getProperty("device.root.A").trim(),
                         p.getProperty("device.root.B").trim(), p.getProperty("device.data").trim()),
-                words(p, "initramfs.modules"), p.getProperty("network.interface").trim(),
+                words(p, "initramfs.modules"), words(p, "rootfs.modules"), p.getProperty("network.interface").trim(),
                 words(p, "packages.extra"));
     }
 
@@ -155,6 +162,7 @@ public record BoardDescription(String board, String architecture, String suite, 
         v.put("board_device_root_B", devices.rootB());
         v.put("board_device_data", devices.data());
         v.put("board_initramfs_modules", String.join(" ", initramfsModules));
+        v.put("board_rootfs_modules", String.join(" ", rootfsModules));
         v.put("board_network_interface", networkInterface);
         v.put("board_extra_packages", String.join(" ", extraPackages));
         return v;

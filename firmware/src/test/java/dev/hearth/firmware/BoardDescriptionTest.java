@@ -34,6 +34,7 @@ class BoardDescriptionTest {
         assertEquals("virtio_ring", d.initramfsModules().get(0));
         assertTrue(d.initramfsModules().indexOf("virtio") < d.initramfsModules().indexOf("virtio_blk"),
                 "virtio loads before virtio_blk");
+        assertEquals(List.of(), d.rootfsModules(), "the virtual board's root file system needs no modules");
     }
 
     @Test
@@ -75,6 +76,10 @@ class BoardDescriptionTest {
         same.setProperty("device.root.B", "/dev/vda2");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoardDescription.of(same)).getMessage()
                 .contains("must differ"));
+        Properties modules = virtualBoard();
+        modules.setProperty("rootfs.modules", "all xenfs");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BoardDescription.of(modules)).getMessage()
+                .contains("rootfs.modules"));
         Properties device = virtualBoard();
         device.setProperty("device.data", "vda4");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> BoardDescription.of(device)).getMessage()
@@ -88,7 +93,8 @@ class BoardDescriptionTest {
         assertEquals("640", v.get("board_root_mib"));
         assertEquals("/dev/vda4", v.get("board_device_data"));
         assertEquals("fdtcontroladdr", v.get("board_bootloader_fdt"));
-        assertEquals(18, v.size());
+        assertEquals("", v.get("board_rootfs_modules"));
+        assertEquals(19, v.size());
     }
 
     @Test

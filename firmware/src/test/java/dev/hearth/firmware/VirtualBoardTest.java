@@ -78,6 +78,8 @@ class VirtualBoardTest {
         assertTrue(Files.isRegularFile(image), build);
         assertTrue(Files.isRegularFile(out.resolve("hearth-" + BOARD + "-" + VERSION + ".img.zst")), build);
         assertTrue(build.contains("SHA-256") || build.matches("(?s).*[0-9a-f]{64}  hearth-.*"), build);
+        long zstMib = Files.size(out.resolve("hearth-" + BOARD + "-" + VERSION + ".img.zst")) >> 20;
+        assertTrue(zstMib <= 120, "the compressed image is at most 120 MiB, not " + zstMib + " MiB");
 
         checkPartitionTable(image, description);
         checkBootPartition(image);
