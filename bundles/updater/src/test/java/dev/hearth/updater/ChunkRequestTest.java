@@ -1,6 +1,7 @@
 package dev.hearth.updater;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +33,12 @@ class ChunkRequestTest {
     Path dir;
     Updater updater;
     OtaApp app;
+    final BlockingQueue<Map<String, Object>> notifications = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void start() throws Exception {
         updater = new FileDevice(dir).updater("A", "1.0");
-        app = new OtaApp(updater, Duration.ofSeconds(5));
+        app = new OtaApp(updater, Duration.ofMillis(300));
     }
 
     @AfterEach
@@ -65,11 +70,17 @@ class ChunkRequestTest {
         assertEquals(100000, body.get("size").asLong());
 
         assertRefused(install("{\"source\":\"chunks\",\"size\":10,\"sha256\":\"" + SHA + "\"}"), "while INSTALLING");
+        Map<String, Object> end;
+        do {
+            end = notifications.poll(10, TimeUnit.SECONDS);
+            assertNotNull(end, "the install ends once no chunk comes");
+        } while (!end.containsKey("detail"));
+        assertEquals("ERROR", end.get("state"), end.toString());
     }
 
     private Response install(String body) {
         return app.handle(new Request(new ControlTopic(OtaApp.ID, "EXEC", List.of("install")), Method.EXEC, "r-1", "hub-1",
-                Payload.of(Map.of(), body.getBytes(StandardCharsets.UTF_8)), false, (type, metrics) -> { }));
+                Payload.of(Map.of(), body.getBytes(StandardCharsets.UTF_8)), false, (type, metrics) -> notifications.add(metrics)));
     }
 
     private static void assertRefused(Response r, String why) {
