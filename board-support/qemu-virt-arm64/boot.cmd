@@ -105,5 +105,33 @@ fatload ${devtype} ${devnum}:${distro_bootpart} ${kernel_addr_r} Image_${hearth_
 fatload ${devtype} ${devnum}:${distro_bootpart} ${ramdisk_addr_r} initrd_${hearth_slot}
 setenv hearth_initrd_size ${filesize}
 setenv bootargs "console=${hearth_console} root=${hearth_root} ro rootwait panic=10 quiet hearth.slot=${hearth_slot}"
-setenv hearth_get "booti \${kernel_addr_r} \${ramdisk_addr_r}:\${hearth_initrd_size} \${${hearth_fdt}}"
-run hearth_get
+if test "${hearth_hypervisor}" = xen; then
+  # Xen (the builder's --hypervisor xen sets hearth_hypervisor and the hearth_xen_* addresses)
+  # starts the kernel as dom0: Xen at kernel_addr_r, the kernel and initrd as multiboot modules
+  # in /chosen of a copy of the device tree, Xen's console on the board's UART (stdout-path),
+  # dom0's on hvc0.
+  fatload ${devtype} ${devnum}:${distro_bootpart} ${hearth_xen_kernel} Image_${hearth_slot}
+  setenv hearth_kernel_size ${filesize}
+  fatload ${devtype} ${devnum}:${distro_bootpart} ${hearth_xen_initrd} initrd_${hearth_slot}
+  setenv hearth_initrd_size ${filesize}
+  fatload ${devtype} ${devnum}:${distro_bootpart} ${kernel_addr_r} xen
+  setenv hearth_get "fdt addr \${${hearth_fdt}}; fdt move \${${hearth_fdt}} ${hearth_xen_fdt} 0x100000"
+  run hearth_get
+  fdt addr ${hearth_xen_fdt}
+  fdt resize 4096
+  fdt set /chosen \#address-cells <0x2>
+  fdt set /chosen \#size-cells <0x2>
+  fdt set /chosen xen,xen-bootargs "${hearth_xen_bootargs}"
+  fdt set /chosen xen,dom0-bootargs "console=hvc0 root=${hearth_root} ro rootwait panic=10 quiet hearth.slot=${hearth_slot}"
+  fdt mknod /chosen dom0
+  fdt set /chosen/dom0 compatible "xen,linux-zimage" "xen,multiboot-module" "multiboot,module"
+  fdt set /chosen/dom0 reg <0x0 ${hearth_xen_kernel} 0x0 0x${hearth_kernel_size}>
+  fdt mknod /chosen dom0-ramdisk
+  fdt set /chosen/dom0-ramdisk compatible "xen,linux-initrd" "xen,multiboot-module" "multiboot,module"
+  fdt set /chosen/dom0-ramdisk reg <0x0 ${hearth_xen_initrd} 0x0 0x${hearth_initrd_size}>
+  echo "Hearth: starting Xen with slot ${hearth_slot} as dom0"
+  booti ${kernel_addr_r} - ${hearth_xen_fdt}
+else
+  setenv hearth_get "booti \${kernel_addr_r} \${ramdisk_addr_r}:\${hearth_initrd_size} \${${hearth_fdt}}"
+  run hearth_get
+fi

@@ -392,7 +392,7 @@ class VirtualBoardTest {
         return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
