@@ -33,6 +33,8 @@ public final class BenchMain {
         CrunBench.run(report);
         System.out.println("hearth bench: over-the-air updates (install vs dd, adaptive, power cuts) ...");
         OtaBench.run(report);
+        System.out.println("hearth bench: firmware image and the virtual board (build, sizes, boot to birth) ...");
+        FirmwareBench.run(report, Path.of("").toAbsolutePath());
         report.print(System.out);
         report.writeJson(out);
         System.out.println("\nwrote " + out.toAbsolutePath());
