@@ -44,6 +44,8 @@ final class MoquetteBroker implements AutoCloseable {
         properties.setProperty("data_path", settings.dataDirectory().toString());
         properties.setProperty("telemetry_enabled", "false");
         properties.setProperty("netty.epoll", "false");
+        // OTA-V1 chunks are 128 KiB KuraPayloads: Moquette's default limit (8092 bytes) would drop them.
+        properties.setProperty("netty.mqtt.message_size", Integer.toString(1 << 20));
         try {
             Files.createDirectories(settings.dataDirectory());
             server.startServer(new MemoryConfig(properties), List.of());
