@@ -78,7 +78,7 @@ public final class QemuBoard implements Board, PowerSwitch, Reset, BootMedium {
     /** The QEMU command line for a machine; {@code disk} empty for no disk. */
     public static List<String> command(QemuMachine machine, Optional<Path> disk, Path qmpSocket, Path consoleSocket) {
         List<String> argv = new ArrayList<>(List.of("qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72",
-                "-m", Integer.toString(machine.memoryMib()), "-nodefaults", "-no-user-config", "-display", "none",
+                "-m", Integer.toString(machine.memoryMib()), "-smp", Integer.toString(machine.cpus()), "-nodefaults", "-no-user-config", "-display", "none",
                 "-S", // paused until the rig has connected to the console: no output is lost
                 "-chardev", "socket,id=qmp,path=" + qmpSocket + ",server=on,wait=off", "-mon", "chardev=qmp,mode=control",
                 "-chardev", "socket,id=serial,path=" + consoleSocket + ",server=on,wait=off", "-serial", "chardev:serial",

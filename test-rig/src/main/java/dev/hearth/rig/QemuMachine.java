@@ -12,10 +12,12 @@ import java.util.Optional;
  * @param memoryMib guest memory
  * @param forwards  host TCP ports forwarded to the guest, on 127.0.0.1
  */
-public record QemuMachine(Optional<Path> image, Path firmware, int memoryMib, List<Forward> forwards) {
+public record QemuMachine(Optional<Path> image, Path firmware, int memoryMib, int cpus, List<Forward> forwards) {
 
     public static final Path DEBIAN_UBOOT = Path.of("/usr/lib/u-boot/qemu_arm64/u-boot.bin");
     public static final int DEFAULT_MEMORY_MIB = 1024;
+    /** Two emulated cores: the JVM compiles and collects beside the application, as on a board. */
+    public static final int DEFAULT_CPUS = 2;
 
     /** {@code hostPort} on 127.0.0.1 reaches {@code guestPort} on the board. */
     public record Forward(int hostPort, int guestPort) {
@@ -28,6 +30,9 @@ public record QemuMachine(Optional<Path> image, Path firmware, int memoryMib, Li
 
     public QemuMachine {
         forwards = List.copyOf(forwards);
+        if (cpus < 1 || cpus > 8) {
+            throw new IllegalArgumentException("qemu: 'cpus' must be 1..8, was " + cpus);
+        }
         if (memoryMib < 64) {
             throw new IllegalArgumentException("qemu: 'memoryMib' must be at least 64, was " + memoryMib);
         }
@@ -35,10 +40,10 @@ public record QemuMachine(Optional<Path> image, Path firmware, int memoryMib, Li
 
     /** U-Boot alone: no disk, 256 MiB. */
     public static QemuMachine bootloaderOnly() {
-        return new QemuMachine(Optional.empty(), DEBIAN_UBOOT, 256, List.of());
+        return new QemuMachine(Optional.empty(), DEBIAN_UBOOT, 256, 1, List.of());
     }
 
     public QemuMachine withImage(Path image) {
-        return new QemuMachine(Optional.of(image), firmware, memoryMib, forwards);
+        return new QemuMachine(Optional.of(image), firmware, memoryMib, cpus, forwards);
     }
 }

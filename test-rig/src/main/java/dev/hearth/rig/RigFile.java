@@ -97,7 +97,7 @@ public final class RigFile {
         QemuMachine qemu = QemuMachine.bootloaderOnly();
         if (b.has("qemu")) {
             Node q = b.object("qemu");
-            q.only("image", "firmware", "memoryMib", "forwards");
+            q.only("image", "firmware", "memoryMib", "cpus", "forwards");
             List<QemuMachine.Forward> forwards = new ArrayList<>();
             if (q.has("forwards")) {
                 for (Node f : q.array("forwards")) {
@@ -106,7 +106,8 @@ public final class RigFile {
             }
             qemu = q.wrap(() -> new QemuMachine(q.optionalString("image").map(i -> folder.resolve(i).normalize()),
                     q.optionalString("firmware").map(Path::of).orElse(QemuMachine.DEBIAN_UBOOT),
-                    q.optionalInteger("memoryMib").orElse(QemuMachine.DEFAULT_MEMORY_MIB), forwards));
+                    q.optionalInteger("memoryMib").orElse(QemuMachine.DEFAULT_MEMORY_MIB),
+                    q.optionalInteger("cpus").orElse(QemuMachine.DEFAULT_CPUS), forwards));
         }
         BootTimeouts timeouts = BootTimeouts.DEFAULTS;
         if (b.has("timeouts")) {

@@ -84,12 +84,13 @@ class QemuBoardTest {
 
     @Test
     void theCommandLineHasTheDiskOnWritebackAndTheForwardsOnLoopback() {
-        QemuMachine m = new QemuMachine(Optional.empty(), QemuMachine.DEBIAN_UBOOT, 512,
+        QemuMachine m = new QemuMachine(Optional.empty(), QemuMachine.DEBIAN_UBOOT, 512, 1,
                 java.util.List.of(new QemuMachine.Forward(18080, 8080)));
         String argv = String.join(" ", QemuBoard.command(m, Optional.of(Path.of("/r/disk.qcow2")), Path.of("/r/q"), Path.of("/r/c")));
         assertTrue(argv.contains("-drive if=none,id=hd0,file=/r/disk.qcow2,format=qcow2,cache=writeback"), argv);
         assertTrue(argv.contains("hostfwd=tcp:127.0.0.1:18080-:8080"), argv);
         assertTrue(argv.contains("-bios /usr/lib/u-boot/qemu_arm64/u-boot.bin"), argv);
         assertTrue(argv.contains(" -S "), "starts paused until the console is connected: " + argv);
+        assertTrue(argv.contains(" -smp 1 "), argv);
     }
 }
