@@ -34,10 +34,11 @@ class RigFileTest {
         Rig rig = RigFile.read(RIGS.resolve("virtual.json"));
         BoardSpec b = rig.boards().get(0);
         assertTrue(b.virtual());
-        assertEquals(Optional.of(RIGS.toAbsolutePath().resolve("../../target/firmware/hearth-qemu-virt-arm64-0.0.0-virtual-board.img").normalize()),
+        assertEquals(Optional.of(RIGS.toAbsolutePath().resolve("../../firmware/target/firmware/hearth-qemu-virt-arm64-0.0.0-virtual-board.img").normalize()),
                 b.qemu().image());
         assertEquals(List.of(new QemuMachine.Forward(18080, 8080)), b.qemu().forwards());
         assertEquals(QemuMachine.DEBIAN_UBOOT, b.qemu().firmware());
+        assertEquals(QemuMachine.DEFAULT_CPUS, b.qemu().cpus());
         assertEquals(BootTimeouts.DEFAULTS, b.timeouts());
     }
 
