@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Updater implements AutoCloseable {
 
+    /** How the last result of a rollback found at start begins. */
+    static final String ROLLED_BACK = "rolled back";
     private static final Logger LOG = LoggerFactory.getLogger(Updater.class);
     /** The {@code slot} of events about userland updates. */
     static final String USERLAND = "userland";
@@ -104,8 +106,11 @@ public final class Updater implements AutoCloseable {
     private void findRollback() throws IOException {
         Optional<UpdateRecord.Pending> p = record.pending();
         if (p.isPresent() && !p.get().bootName().equals(settings.bootedSlot()) && !p.get().bootId().equals(bootId)) {
-            String detail = "rolled back: slot " + p.get().bootName() + " (version " + p.get().version()
-                    + ") did not become healthy; running slot " + settings.bootedSlot() + " (version "
+            // Out of the boot order: were the running slot's attempts to run out one day, the boot
+            // script would otherwise give every slot in the order a fresh start, the failed one first.
+            bootloader.markBad(p.get().bootName());
+            String detail = ROLLED_BACK + ": slot " + p.get().bootName() + " (version " + p.get().version()
+                    + ") did not become healthy and is marked bad; running slot " + settings.bootedSlot() + " (version "
                     + settings.firmwareVersion() + ")";
             write(record.withoutPending(detail));
             LOG.info("Updater: {}", detail);
@@ -342,7 +347,10 @@ public final class Updater implements AutoCloseable {
             write(record.committed(detail));
             events.post(UpdaterEvents.MARKED_GOOD, eventProperties(p.get().bootName(), p.get().version(), detail));
         } else {
-            detail = "slot " + settings.bootedSlot() + " marked good";
+            // A rollback found at start stays in the last result: it is what the hub wants to read.
+            String good = "slot " + settings.bootedSlot() + " marked good";
+            String last = record.lastResult();
+            detail = !last.startsWith(ROLLED_BACK) ? good : last.endsWith("; " + good) ? last : last + "; " + good;
             write(record.withResult(detail));
         }
         return detail;

@@ -129,6 +129,25 @@ class HealthCheckTest {
     }
 
     @Test
+    void anUpdateThatNeverBootsIsReportedMarkedBadAndStaysReportedOnceTheOldSlotIsGood() throws Exception {
+        installVersion2IntoB();
+        assertEquals("B", device.boot());
+        assertEquals("B", device.boot());
+        assertEquals("B", device.boot(), "three attempts at B, none reaching the userland");
+        assertEquals("A", device.boot(), "the bootloader falls back to slot A");
+
+        updater = device.updater("A", "1.0");
+        assertEquals("A", device.printenv().get("BOOT_ORDER"),
+                "B is out of the order: were A's attempts to run out, B would not get fresh ones first");
+        assertTrue(device.events.stream().anyMatch(e -> e.startsWith(UpdaterEvents.ROLLED_BACK)), device.events.toString());
+        String marked = updater.markGood();
+        assertTrue(marked.startsWith("rolled back: slot B (version 2.0) did not become healthy and is marked bad"), marked);
+        assertTrue(marked.endsWith("; slot A marked good"), marked);
+        assertEquals(marked, updater.status().lastResult(), "the rollback stays in the last result");
+        assertEquals(marked, updater.markGood(), "marking good again changes nothing, until something else happens");
+    }
+
+    @Test
     void aSlotThatIsAlreadyGoodIsNotChecked() throws Exception {
         updater = device.updater("A", "1.0");
         check = new HealthCheck(updater, conditions(List.of("contacts")), Duration.ofMillis(100), Duration.ofMillis(20));
