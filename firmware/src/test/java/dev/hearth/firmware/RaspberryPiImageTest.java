@@ -38,7 +38,7 @@ class RaspberryPiImageTest {
 
         String files = VirtualBoardTest.run(Duration.ofSeconds(30), "mdir", "-b", "-i", image + "@@1M", "::/");
         for (String f : List.of("start4.elf", "fixup4.dat", "bcm2711-rpi-4-b.dtb", "config.txt", "u-boot.bin", "boot.scr",
-                "Image_A", "initrd_A", "uboot.env", "uboot-redund.env")) {
+                "Image_A", "initrd_A", "Image_B", "initrd_B", "uboot.env", "uboot-redund.env")) {
             assertTrue(files.contains("::/" + f + "\n"), f + " on the boot partition: " + files);
         }
         Path boot = Files.createDirectories(tmp.resolve("boot"));

@@ -258,10 +258,9 @@ class VirtualBoardTest {
 
     private void checkBootPartition(Path image) throws Exception {
         String files = run(Duration.ofSeconds(30), "mdir", "-b", "-i", image + "@@1M", "::/");
-        for (String f : List.of("boot.scr", "Image_A", "initrd_A", "uboot.env", "uboot-redund.env")) {
-            assertTrue(files.contains("::/" + f), f + " on the boot partition: " + files);
+        for (String f : List.of("boot.scr", "Image_A", "initrd_A", "Image_B", "initrd_B", "uboot.env", "uboot-redund.env")) {
+            assertTrue(files.contains("::/" + f), f + " on the boot partition (slot B's kernel waits for its root): " + files);
         }
-        assertFalse(files.contains("Image_B"), "slot B is empty until an update: " + files);
         Path env = Files.createDirectories(tmp.resolve("env"));
         run(Duration.ofSeconds(30), "mcopy", "-n", "-i", image + "@@1M", "::/uboot.env", "::/uboot-redund.env", env.toString());
         Path config = env.resolve("fw_env.config");
