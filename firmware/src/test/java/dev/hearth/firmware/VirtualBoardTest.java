@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "hearth.firmware.boot", matches = "true")
 class VirtualBoardTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("hearth.root", "..")).toAbsolutePath().normalize();
     private static final String BOARD = "qemu-virt-arm64";
     private static final String VERSION = "0.0.0-virtual-board";
     /** The tests' own output directory (its download cache and development keys with it). */

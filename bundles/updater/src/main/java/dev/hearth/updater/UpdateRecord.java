@@ -62,6 +62,11 @@ public record UpdateRecord(long installedCounter, Optional<Pending> pending, Str
         return new UpdateRecord(installedCounter, pending, result);
     }
 
+    /** The installed counter raised to at least {@code floor} (the running firmware's, once it proved itself). */
+    public UpdateRecord withCounterAtLeast(long floor) {
+        return floor <= installedCounter ? this : new UpdateRecord(floor, pending, lastResult);
+    }
+
     /** The pending update proved itself: its counter becomes the installed one. */
     public UpdateRecord committed(String result) {
         long counter = pending.map(p -> Math.max(p.counter(), installedCounter)).orElse(installedCounter);

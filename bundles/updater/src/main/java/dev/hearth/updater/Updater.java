@@ -86,8 +86,11 @@ public final class Updater implements AutoCloseable {
             throw new IOException("updater: cannot read the boot id from " + settings.bootIdFile(), e);
         }
         UpdateRecord read = recordFile.read();
-        if (read.installedCounter() < settings.firmwareCounter()) {
-            read = new UpdateRecord(settings.firmwareCounter(), read.pending(), read.lastResult());
+        // The running firmware's counter is the floor only once its slot proved itself: a slot being
+        // tried that falls back must not leave its counter behind (the old firmware would look like a
+        // downgrade). Until then it is raised at mark-good.
+        if (bootloader.selection().attemptsLeft(settings.bootedSlot()) >= BootSelection.ATTEMPTS) {
+            read = read.withCounterAtLeast(settings.firmwareCounter());
         }
         this.record = read;
         findRollback();
@@ -334,6 +337,7 @@ public final class Updater implements AutoCloseable {
     public synchronized String markGood() throws IOException {
         requireNotInstalling("mark good");
         bootloader.markGood(settings.bootedSlot());
+        record = record.withCounterAtLeast(settings.firmwareCounter());
         Optional<UpdateRecord.Pending> p = record.pending();
         String detail;
         if (userlandBeingTried()) {

@@ -102,7 +102,8 @@ class HealthCheckTest {
     void aFailedHealthCheckMarksTheTriedSlotBadRebootsAndTheOldSlotReportsTheRollback() throws Exception {
         installVersion2IntoB();
         assertEquals("B", device.boot());
-        updater = device.updater(device.settings("B", "2.0", Duration.ofMillis(300), List.of("notes", "contacts")));
+        // B runs its own firmware, whose counter (7, as the bundle's) must not become the floor unless B proves itself.
+        updater = device.updater(device.settings("B", "2.0", 7, true, Duration.ofMillis(300), List.of("notes", "contacts")));
         check = new HealthCheck(updater, conditions(List.of("notes", "contacts")), Duration.ofMillis(300),
                 Duration.ofMillis(20));
         felix.getBundleContext().registerService(new String[] {Supervisor.class.getName()}, supervisor, null);
