@@ -133,7 +133,9 @@ public final class Lab implements AutoCloseable {
                     "brokerUrl=tcp://" + VIRTUAL_HOST + ":" + port, "account=" + hub.account(), "clientId=" + spec.device(),
                     "allowedRequesters=" + hub.clientId(), "signingRequired=false", "telemetryIntervalSeconds=10",
                     // The emulated JVM needs seconds for what a board does in milliseconds.
-                    "connectTimeoutMillis=20000", ""));
+                    "connectTimeoutMillis=20000", ""),
+                    // A slot whose userland never comes up is rebooted after 4 minutes, not 15.
+                    "dev.hearth.firmware.cfg", "watchdogSeconds=240\n");
             return new Lab(rig, spec, work, image, keys, VIRTUAL_HOST, URI.create("http://127.0.0.1:" + gatewayPort),
                     Optional.of(broker), config);
         }
@@ -304,8 +306,10 @@ public final class Lab implements AutoCloseable {
      */
     public URI unhealthyFirmware() {
         return updateBundle("unhealthy", firmwareVersion() + "-unhealthy", firmwareCounter() + 1, root -> {
-            String updater = FirmwareImage.readFile(rootA(), UPDATER_CONFIGURATION);
-            return root.write(UPDATER_CONFIGURATION, updater + "\n# The rig's unhealthy firmware.\n"
+            String kept = FirmwareImage.readFile(rootA(), UPDATER_CONFIGURATION).lines()
+                    .filter(l -> !l.matches("\\s*(healthRequiredServices|healthDeadlineSeconds)\\s*[=:].*"))
+                    .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+            return root.write(UPDATER_CONFIGURATION, kept + "# The rig's unhealthy firmware.\n"
                     + "healthRequiredServices=no-such-service\nhealthDeadlineSeconds=60\n");
         });
     }
