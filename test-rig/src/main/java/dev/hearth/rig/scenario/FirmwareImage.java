@@ -103,9 +103,49 @@ public final class FirmwareImage {
         return open(copy);
     }
 
-    /** Root A's partition content, byte for byte (sparse), into {@code out}. */
+    /**
+     * Root A's file system, byte for byte (sparse), into {@code out}: the start of its partition, as
+     * long as the ext4 superblock says (the firmware build makes the file system as large as its
+     * files need, and an update bundle carries just that).
+     */
     public Path extractRootA(Path out) {
-        return extract(rootA(), out);
+        extract(rootA(), out);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            long size = ext4Size(channel);
+            if (size < 0) {
+                throw new IllegalStateException("firmware image " + file + ": root A (partition " + rootA().number()
+                        + ") holds no ext4 superblock (magic 0xef53 at byte 1080): not a Hearth root file system");
+            }
+            if (size > channel.size()) {
+                throw new IllegalStateException("firmware image " + file + ": root A's file system (" + size
+                        + " bytes) is larger than its partition (" + channel.size() + " bytes)");
+            }
+            channel.truncate(size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading root A's file system from " + out + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * The length in bytes of the ext4 file system at the start of {@code channel}, from its
+     * superblock; -1 when there is none.
+     */
+    static long ext4Size(java.nio.channels.FileChannel channel) throws IOException {
+        java.nio.ByteBuffer sb = java.nio.ByteBuffer.allocate(1024).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (sb.hasRemaining() && channel.read(sb, 1024 + sb.position()) > 0) {
+            // reads the superblock, 1 KiB at offset 1 KiB
+        }
+        if (sb.hasRemaining() || (sb.getShort(0x38) & 0xffff) != 0xef53) {
+            return -1;
+        }
+        long blocks = Integer.toUnsignedLong(sb.getInt(0x04));
+        boolean wide = (sb.getInt(0x60) & 0x80) != 0; // INCOMPAT_64BIT: the block count has a high half
+        if (wide) {
+            blocks |= Integer.toUnsignedLong(sb.getInt(0x150)) << 32;
+        }
+        return blocks * (1024L << sb.getInt(0x18));
     }
 
     /** The data partition's content, byte for byte (sparse), into {@code out}. */

@@ -53,7 +53,8 @@ class FirmwareImageTest {
         Files.writeString(rootDir.resolve("etc/hearth/version"), "1.0\n");
         Files.writeString(rootDir.resolve("sbin/init"), "#!/bin/sh\n");
         Path root = tmp.resolve("root.ext4");
-        run("mke2fs", "-q", "-t", "ext4", "-d", rootDir.toString(), root.toString(), "16M");
+        // As the firmware build makes it: the file system is smaller than its 16 MiB partition.
+        run("mke2fs", "-q", "-t", "ext4", "-d", rootDir.toString(), root.toString(), "12M");
         run("dd", "if=" + boot, "of=" + disk, "bs=1M", "seek=1", "conv=notrunc", "status=none");
         run("dd", "if=" + root, "of=" + disk, "bs=1M", "seek=9", "conv=notrunc", "status=none");
     }
@@ -93,7 +94,7 @@ class FirmwareImageTest {
     @Test
     void rootAIsEditedIntoANewFirmwareAndSignedIntoABundleTheKeyringTrusts() throws Exception {
         Path rootA = FirmwareImage.open(disk).extractRootA(tmp.resolve("root-a.ext4"));
-        assertEquals(16 << 20, Files.size(rootA));
+        assertEquals(12 << 20, Files.size(rootA), "root A's file system, not its whole partition");
         assertEquals("1.0\n", FirmwareImage.readFile(rootA, "/etc/hearth/version"));
 
         Path edited = RootFileSystem.copyOf(rootA, tmp.resolve("next.ext4")).write("/etc/hearth/version", "2.0\n")
@@ -120,6 +121,14 @@ class FirmwareImageTest {
         RootFileSystem fs = RootFileSystem.copyOf(rootA, tmp.resolve("copy.ext4"));
         assertThrows(IllegalArgumentException.class, () -> fs.remove("etc/passwd"));
         assertThrows(IllegalArgumentException.class, () -> fs.write("/etc/with space", "x"));
+    }
+
+    @Test
+    void aRootPartitionWithoutAFileSystemIsRefusedSayingSo() {
+        run("dd", "if=/dev/zero", "of=" + disk, "bs=1M", "seek=9", "count=16", "conv=notrunc", "status=none");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> FirmwareImage.open(disk).extractRootA(tmp.resolve("root-a.ext4")));
+        assertTrue(e.getMessage().contains("no ext4 superblock"), e.getMessage());
     }
 
     private static String run(String... argv) {
