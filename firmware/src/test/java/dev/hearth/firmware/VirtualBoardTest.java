@@ -78,8 +78,13 @@ class VirtualBoardTest {
         assertTrue(Files.isRegularFile(image), build);
         assertTrue(Files.isRegularFile(out.resolve("hearth-" + BOARD + "-" + VERSION + ".img.zst")), build);
         assertTrue(build.contains("SHA-256") || build.matches("(?s).*[0-9a-f]{64}  hearth-.*"), build);
-        long zstMib = Files.size(out.resolve("hearth-" + BOARD + "-" + VERSION + ".img.zst")) >> 20;
+        Path zst = out.resolve("hearth-" + BOARD + "-" + VERSION + ".img.zst");
+        long zstMib = Files.size(zst) >> 20;
         assertTrue(zstMib <= 120, "the compressed image is at most 120 MiB, not " + zstMib + " MiB");
+        // A plain zstd -d (no --long, no memory flag) gives the image back, as a card writer would.
+        assertEquals(sha256(image, Files.size(image)) + "  -",
+                run(Duration.ofMinutes(5), "sh", "-c", "zstd -q -d -c \"$0\" | sha256sum", zst.toString()).strip(),
+                "the .img.zst decompresses to the .img");
 
         checkPartitionTable(image, description);
         checkBootPartition(image);
