@@ -4,9 +4,11 @@ import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 final class MoquetteBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MoquetteBroker.class);
+    private static final Duration BIND_LIMIT = Duration.ofSeconds(10);
 
     /** Where the broker stands. */
     enum State { NEW, RUNNING, STOPPED }
@@ -25,6 +28,7 @@ final class MoquetteBroker implements AutoCloseable {
     private final BrokerSettings settings;
     private final Server server = new Server();
     private State state = State.NEW;
+    private int port;
 
     MoquetteBroker(BrokerSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -54,8 +58,26 @@ final class MoquetteBroker implements AutoCloseable {
             throw new LaunchException("MQTT broker cannot start on " + settings.host() + ":" + settings.port()
                     + ": " + e.getMessage(), e);
         }
+        port = settings.port() != 0 ? settings.port() : awaitBoundPort();
         state = State.RUNNING;
-        LOG.info("MQTT broker listening on {}:{}", settings.host(), server.getPort());
+        LOG.info("MQTT broker listening on {}:{}", settings.host(), port);
+    }
+
+    /**
+     * The port the system chose for port 0. Moquette records it in a listener on its event loop,
+     * which may run after {@code startServer} has returned: until then it answers 0.
+     */
+    private int awaitBoundPort() {
+        long deadline = System.nanoTime() + BIND_LIMIT.toNanos();
+        for (int bound; System.nanoTime() < deadline; LockSupport.parkNanos(1_000_000L)) {
+            if ((bound = server.getPort()) != 0) {
+                return bound;
+            }
+        }
+        server.stopServer();
+        state = State.STOPPED;
+        throw new LaunchException("MQTT broker cannot start on " + settings.host()
+                + ":0: the port it bound was not known within " + BIND_LIMIT.toSeconds() + " s");
     }
 
     /** The bound port. */
@@ -63,7 +85,7 @@ final class MoquetteBroker implements AutoCloseable {
         if (state != State.RUNNING) {
             throw new IllegalStateException("MQTT broker has no port: it is " + state);
         }
-        return server.getPort();
+        return port;
     }
 
     /** Stops serving. Harmless when already stopped or never started. */

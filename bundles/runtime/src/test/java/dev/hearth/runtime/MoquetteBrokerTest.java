@@ -1,6 +1,8 @@
 package dev.hearth.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +40,25 @@ class MoquetteBrokerTest {
                     c.disconnect();
                     c.close();
                 }
+            }
+        }
+    }
+
+    /**
+     * Port 0: Moquette learns the port it bound on its event loop, possibly after start returns;
+     * start waits for it, so the first client connects at once. Started several times, as the
+     * order of the two threads varies.
+     */
+    @Test
+    void portZeroGivesTheBoundPortAsSoonAsStartReturns() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            try (MoquetteBroker broker = new MoquetteBroker(new BrokerSettings("127.0.0.1", 0, tmp.resolve("broker-" + i)))) {
+                broker.start();
+                assertNotEquals(0, broker.port(), "start " + i);
+                MqttClient c = client(broker, "client-" + i);
+                assertTrue(c.isConnected(), "start " + i);
+                c.disconnect();
+                c.close();
             }
         }
     }
