@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A root file system image (a whole slot's content, ext4) that the rig changes with debugfs to
+ * A root file system image (ext4, as an update bundle's rootfs payload carries it) that the rig changes with debugfs to
  * make the firmware of an update: a new version, a userland that fails its health check, a
  * system that does not boot. Edits are collected, then applied in one debugfs run.
  */
