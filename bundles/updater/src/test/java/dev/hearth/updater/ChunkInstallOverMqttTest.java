@@ -179,7 +179,10 @@ class ChunkInstallOverMqttTest {
     @Test
     void aBundleSignedByAnUnknownSignerSentAsChunksIsRefusedBeforeAnythingIsWrittenAndTheUploadStops() throws Exception {
         FileDevice stranger = new FileDevice(Files.createDirectory(dir.resolve("stranger")));
-        byte[] bundle = stranger.bundle(FileDevice.image(6, FileDevice.SLOT_SIZE), "2.0", 7);
+        // Four times the device's pipe: the upload cannot complete unless the installer reads past
+        // the manifest (with a bundle that fits in the pipe, the sender could finish before the
+        // signature check does). The signature is checked before the payload's size against the slot.
+        byte[] bundle = stranger.bundle(FileDevice.image(6, (int) (4 * OtaApp.PIPE_BYTES)), "2.0", 7);
         byte[] envBefore = Files.readAllBytes(device.env1);
         byte[] slotBBefore = Files.readAllBytes(device.slotB);
 
