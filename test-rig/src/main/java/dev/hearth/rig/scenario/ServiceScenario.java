@@ -47,6 +47,11 @@ public class ServiceScenario {
                 "the deployed service registered at zero instances");
         assertEquals("IDLE", idle.payload().string("svc." + SERVICE + ".state").orElse("?"));
 
+        // The gateway starts listening a moment after the agent's birth certificate; until then QEMU's
+        // port forward takes the connection and closes it with no reply. Its own 404 for a request
+        // naming no service says it is up, without booting anything.
+        device.awaitGateway("/", 404, Duration.ofMinutes(2));
+        timeline.step("the gateway answers (404 for a request naming no service)");
         int mark = hub.mark();
         HttpResponse<String> created = device.request("POST", "/" + SERVICE + "/", "{\"title\":\"rig\",\"body\":\"booted on demand\"}");
         assertEquals(201, created.statusCode(), "a request through the gateway boots the service: " + created.body());
