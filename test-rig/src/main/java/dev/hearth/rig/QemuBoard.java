@@ -180,8 +180,11 @@ public final class QemuBoard implements Board, PowerSwitch, Reset, BootMedium {
                 }
                 LockSupport.parkNanos(5_000_000);
             }
-            console.connect(consoleSocket);
-            QmpChannel q = QmpChannel.connect(qmpSocket, START_TIMEOUT);
+            connectWhenListening(p, deadline, () -> {
+                console.connect(consoleSocket);
+                return consoleSocket;
+            });
+            QmpChannel q = connectWhenListening(p, deadline, () -> QmpChannel.connect(qmpSocket, START_TIMEOUT));
             qmp = Optional.of(q);
             process = Optional.of(p);
             state = State.ON;
@@ -197,6 +200,23 @@ public final class QemuBoard implements Board, PowerSwitch, Reset, BootMedium {
             throw e;
         }
         LOG.info("virtual board {}: ON (QEMU pid {})", spec.name(), p.pid());
+    }
+
+    /**
+     * QEMU makes a socket's file when it binds it and listens a moment later: a connection in
+     * between is refused. Retries those until the start deadline, while QEMU runs.
+     */
+    private static <T> T connectWhenListening(Process qemu, long deadline, java.util.function.Supplier<T> connect) {
+        while (true) {
+            try {
+                return connect.get();
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.net.ConnectException) || !qemu.isAlive() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LockSupport.parkNanos(5_000_000);
+            }
+        }
     }
 
     @Override

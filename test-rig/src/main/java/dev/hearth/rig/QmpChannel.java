@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -43,13 +41,7 @@ final class QmpChannel implements AutoCloseable {
 
     /** Connects, reads the greeting and leaves capabilities negotiation mode. */
     static QmpChannel connect(Path socket, Duration timeout) {
-        SocketChannel c;
-        try {
-            c = SocketChannel.open(StandardProtocolFamily.UNIX);
-            c.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            throw new UncheckedIOException("QMP: cannot connect to " + socket + ": " + e.getMessage(), e);
-        }
+        SocketChannel c = UnixSockets.connect(socket, "QMP");
         QmpChannel qmp = new QmpChannel(socket, c);
         JsonNode greeting = qmp.next(timeout, "the greeting");
         if (!greeting.has("QMP")) {

@@ -2,8 +2,6 @@ package dev.hearth.rig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.SocketChannel;
@@ -37,13 +35,8 @@ public final class UnixSocketConsole implements Console {
         if (state == State.CLOSED || (state == State.CONNECTED && reader.isAlive())) {
             throw new IllegalStateException(output.name() + ": cannot connect while " + state);
         }
-        try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            throw new UncheckedIOException(output.name() + ": cannot connect to " + socket + ": " + e.getMessage(), e);
-        }
-        SocketChannel c = channel;
+        SocketChannel c = UnixSockets.connect(socket, output.name());
+        channel = c;
         reader = new Thread(() -> read(c), "console " + output.name());
         reader.setDaemon(true);
         state = State.CONNECTED;
