@@ -15,8 +15,6 @@ import dev.hearth.service.ServiceResponse;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;
 import dev.hearth.supervisor.elastic.SupervisorEventSink;
 import dev.hearth.supervisor.elastic.SupervisorSettings;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +24,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -35,12 +32,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hub CLI and library against a device agent over the embedded Moquette broker, with signed commands. */
+/** The hub CLI and library against a device agent over a Mosquitto broker, with signed commands. */
 class HubCommandTest {
 
     @TempDir
     static Path dir;
-    static Server broker;
+    static Process broker;
     static String url;
     static ElasticSupervisor supervisor;
     static InJvmIsolationDriver driver;
@@ -50,22 +47,27 @@ class HubCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new Server();
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        // Moquette binds asynchronously and its getPort() races with the bind: choose a free port first.
+        // Mosquitto from Debian: Moquette 0.17's session loop can die on a QoS 1 acknowledgement
+        // (IllegalReferenceCountException), after which the clients routed to it get no CONNACK.
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("data_path", dir.resolve("moquette").toString());
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("netty.epoll", "false");
-        broker.startServer(new MemoryConfig(p), List.of());
+        Path conf = Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n", "listener " + port + " 127.0.0.1",
+                "allow_anonymous true", "user " + System.getProperty("user.name"), "log_dest stderr", ""));
+        broker = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
+        long listenDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (boolean listening = false; !listening; ) {
+            assertTrue(broker.isAlive(), () -> "mosquitto exited: " + read(dir.resolve("mosquitto.log")));
+            assertTrue(System.nanoTime() < listenDeadline, "mosquitto listens on " + port + " within 10 s");
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+                listening = true;
+            } catch (java.io.IOException notYet) {
+                LockSupport.parkNanos(10_000_000L);
+            }
+        }
         url = "tcp://127.0.0.1:" + port;
 
         KeyPair pair = CommandSignature.generateKeyPair();
@@ -116,7 +118,20 @@ class HubCommandTest {
         agent.close();
         supervisor.close();
         driver.close();
-        broker.stopServer();
+        broker.destroy();
+        try {
+            broker.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(" + file + " unreadable: " + e.getMessage() + ")";
+        }
     }
 
     record Run(int code, String out, String err) { }
