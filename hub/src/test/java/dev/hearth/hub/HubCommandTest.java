@@ -15,6 +15,7 @@ import dev.hearth.service.ServiceResponse;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;
 import dev.hearth.supervisor.elastic.SupervisorEventSink;
 import dev.hearth.supervisor.elastic.SupervisorSettings;
+import dev.hearth.testsupport.Mosquitto;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ class HubCommandTest {
 
     @TempDir
     static Path dir;
-    static Process broker;
+    static Mosquitto broker;
     static String url;
     static ElasticSupervisor supervisor;
     static InJvmIsolationDriver driver;
@@ -47,28 +48,8 @@ class HubCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // Mosquitto from Debian: Moquette 0.17's session loop can die on a QoS 1 acknowledgement
-        // (IllegalReferenceCountException), after which the clients routed to it get no CONNACK.
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        Path conf = Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n", "listener " + port + " 127.0.0.1",
-                "allow_anonymous true", "user " + System.getProperty("user.name"), "log_dest stderr", ""));
-        broker = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
-        long listenDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (boolean listening = false; !listening; ) {
-            assertTrue(broker.isAlive(), () -> "mosquitto exited: " + read(dir.resolve("mosquitto.log")));
-            assertTrue(System.nanoTime() < listenDeadline, "mosquitto listens on " + port + " within 10 s");
-            try (java.net.Socket socket = new java.net.Socket()) {
-                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
-                listening = true;
-            } catch (java.io.IOException notYet) {
-                LockSupport.parkNanos(10_000_000L);
-            }
-        }
-        url = "tcp://127.0.0.1:" + port;
+        broker = Mosquitto.anonymous(dir.resolve("mosquitto")).start();
+        url = broker.url();
 
         KeyPair pair = CommandSignature.generateKeyPair();
         key = dir.resolve("hub.pem");
@@ -118,20 +99,7 @@ class HubCommandTest {
         agent.close();
         supervisor.close();
         driver.close();
-        broker.destroy();
-        try {
-            broker.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            return "(" + file + " unreadable: " + e.getMessage() + ")";
-        }
+        broker.close();
     }
 
     record Run(int code, String out, String err) { }

@@ -15,8 +15,7 @@ import dev.hearth.agent.api.App;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;
 import dev.hearth.supervisor.elastic.SupervisorEventSink;
 import dev.hearth.supervisor.elastic.SupervisorSettings;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
+import dev.hearth.testsupport.Mosquitto;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -29,7 +28,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -45,12 +43,12 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 
-/** {@code hub deploy-package | packages | undeploy-package} against an agent over Moquette installing into a real Felix. */
+/** {@code hub deploy-package | packages | undeploy-package} against an agent over Mosquitto installing into a real Felix. */
 class HubDeployPackageTest {
 
     @TempDir
     static Path dir;
-    static Server broker;
+    static Mosquitto broker;
     static String url;
     static Framework felix;
     static HttpServer http;
@@ -61,22 +59,8 @@ class HubDeployPackageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new Server();
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("data_path", dir.resolve("moquette").toString());
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("netty.epoll", "false");
-        broker.startServer(new MemoryConfig(p), List.of());
-        url = "tcp://127.0.0.1:" + port;
+        broker = Mosquitto.anonymous(dir.resolve("mosquitto")).start();
+        url = broker.url();
 
         felix = new FrameworkFactory().newFramework(Map.of(
                 Constants.FRAMEWORK_STORAGE, dir.resolve("felix").toString(),
@@ -120,7 +104,7 @@ class HubDeployPackageTest {
         http.stop(0);
         felix.stop();
         felix.waitForStop(10_000);
-        broker.stopServer();
+        broker.close();
     }
 
     @Test

@@ -1,18 +1,14 @@
 package dev.hearth.hub;
 
+import dev.hearth.testsupport.Mosquitto;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A real Mosquitto (Debian package {@code mosquitto}) with only a TLS listener on a free loopback
+ * A real Mosquitto (test-support's {@link Mosquitto}) with only a TLS listener on a free loopback
  * port that requires a client certificate, and the certificates for it made with the
  * {@code openssl} command: a CA, the broker's certificate for IP 127.0.0.1, client certificates,
  * and a second CA that signed nothing the broker presents.
@@ -20,44 +16,20 @@ import java.util.concurrent.locks.LockSupport;
 final class TlsMosquitto implements AutoCloseable {
 
     private final Path directory;
-    private final int port;
-    private final Process process;
+    private final Mosquitto mosquitto;
 
     TlsMosquitto(Path directory) throws IOException, InterruptedException {
         this.directory = directory;
         ca("ca");
         ca("other-ca");
         signed("server", "127.0.0.1", "subjectAltName=IP:127.0.0.1");
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Path conf = directory.resolve("mosquitto.conf");
-        Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1",
-                "cafile " + file("ca.pem"), "certfile " + file("server.pem"), "keyfile " + file("server.key"),
-                "require_certificate true", "use_identity_as_username true", "allow_anonymous false",
-                "user " + System.getProperty("user.name"), "set_tcp_nodelay true", "persistence false",
-                "log_dest stderr", ""));
-        process = new ProcessBuilder("/usr/sbin/mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                .redirectOutput(file("mosquitto.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("mosquitto exited: " + Files.readString(file("mosquitto.log")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("mosquitto did not listen on " + port + " within 10 s", notYet);
-                }
-                LockSupport.parkNanos(10_000_000);
-            }
-        }
+        mosquitto = new Mosquitto(directory, List.of("cafile " + file("ca.pem"), "certfile " + file("server.pem"),
+                "keyfile " + file("server.key"), "require_certificate true", "use_identity_as_username true",
+                "allow_anonymous false", "set_tcp_nodelay true", "persistence false")).start();
     }
 
     String url() {
-        return "ssl://127.0.0.1:" + port;
+        return "ssl://127.0.0.1:" + mosquitto.port();
     }
 
     Path file(String name) {
@@ -97,10 +69,7 @@ final class TlsMosquitto implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+    public void close() {
+        mosquitto.close();
     }
 }

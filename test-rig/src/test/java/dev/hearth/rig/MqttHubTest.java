@@ -15,27 +15,23 @@ import dev.hearth.isolation.injvm.InJvmIsolationDriver;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;
 import dev.hearth.supervisor.elastic.SupervisorEventSink;
 import dev.hearth.supervisor.elastic.SupervisorSettings;
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.hearth.testsupport.Mosquitto;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The rig's hub against a real device agent over the embedded Moquette broker on loopback. */
+/** The rig's hub against a real device agent over a Mosquitto broker on loopback. */
 class MqttHubTest {
 
     @TempDir
     Path dir;
-    private Server broker;
+    private Mosquitto broker;
     private String url;
     private ElasticSupervisor supervisor;
     private InJvmIsolationDriver driver;
@@ -43,22 +39,8 @@ class MqttHubTest {
 
     @BeforeEach
     void broker() throws Exception {
-        broker = new Server();
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("data_path", dir.resolve("moquette").toString());
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("netty.epoll", "false");
-        broker.startServer(new MemoryConfig(p), List.of());
-        url = "tcp://127.0.0.1:" + port;
+        broker = Mosquitto.anonymous(dir.resolve("mosquitto")).start();
+        url = broker.url();
         supervisor = new ElasticSupervisor(SupervisorSettings.defaults(dir.resolve("state")), SupervisorEventSink.NONE);
         driver = new InJvmIsolationDriver();
         supervisor.addDriver(driver);
@@ -71,7 +53,7 @@ class MqttHubTest {
         }
         supervisor.close();
         driver.close();
-        broker.stopServer();
+        broker.close();
     }
 
     private void startAgent() {

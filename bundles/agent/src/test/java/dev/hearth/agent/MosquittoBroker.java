@@ -1,9 +1,7 @@
 package dev.hearth.agent;
 
+import dev.hearth.testsupport.Mosquitto;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Mosquitto (Debian package {@code mosquitto}) on a free loopback port, with a password
- * file, an ACL and persistence, started and stopped by the tests.
+ * A real Mosquitto (test-support's {@link Mosquitto}) with a password file, an ACL and
+ * persistence, started and stopped by the tests.
  */
 final class MosquittoBroker implements AutoCloseable {
 
@@ -21,13 +19,9 @@ final class MosquittoBroker implements AutoCloseable {
     static final String HUB_USER = "hub";
     static final String HUB_PASSWORD = "hub-secret";
 
-    private final Path directory;
-    private final int port;
-    private Process process;
+    private final Mosquitto mosquitto;
 
     MosquittoBroker(Path directory) throws IOException, InterruptedException {
-        this.directory = directory;
-        this.port = freePort();
         Path passwd = directory.resolve("passwd");
         Files.writeString(passwd, "");
         run("/usr/bin/mosquitto_passwd", "-b", passwd.toString(), DEVICE_USER, DEVICE_PASSWORD);
@@ -36,54 +30,28 @@ final class MosquittoBroker implements AutoCloseable {
                 "user " + DEVICE_USER, "topic readwrite $EDC/hearth/#", "topic readwrite hearth/#", "",
                 "user " + HUB_USER, "topic readwrite $EDC/hearth/#", "topic read hearth/#", ""));
         Files.createDirectories(directory.resolve("data"));
-        Files.writeString(directory.resolve("mosquitto.conf"), String.join("\n",
-                "listener " + port + " 127.0.0.1", "allow_anonymous false",
-                // Run as whoever runs the tests (root on CI would otherwise drop to 'mosquitto' and lose the files).
-                "user " + System.getProperty("user.name"),
+        mosquitto = new Mosquitto(directory, List.of("allow_anonymous false",
                 "password_file " + passwd, "acl_file " + directory.resolve("acl"),
                 "persistence true", "persistence_location " + directory.resolve("data") + "/",
-                "max_inflight_messages 1000", "max_queued_messages 100000", "log_dest stderr", ""));
-        start();
+                "max_inflight_messages 1000", "max_queued_messages 100000"));
+        mosquitto.start();
     }
 
     String url() {
-        return "tcp://127.0.0.1:" + port;
+        return mosquitto.url();
     }
 
-    void start() throws IOException, InterruptedException {
-        process = new ProcessBuilder("/usr/sbin/mosquitto", "-c", directory.resolve("mosquitto.conf").toString())
-                .redirectErrorStream(true).redirectOutput(directory.resolve("mosquitto.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("mosquitto exited: " + Files.readString(directory.resolve("mosquitto.log")));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.onSpinWait();
-            }
-        }
-        throw new IllegalStateException("mosquitto did not listen on " + port + " within 10 s");
+    void start() {
+        mosquitto.start();
     }
 
-    void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+    void stop() {
+        mosquitto.stop();
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    public void close() {
+        mosquitto.close();
     }
 
     private static void run(String... command) throws IOException, InterruptedException {

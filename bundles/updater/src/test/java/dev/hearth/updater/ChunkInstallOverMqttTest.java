@@ -22,6 +22,7 @@ import dev.hearth.isolation.injvm.InJvmIsolationDriver;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;
 import dev.hearth.supervisor.elastic.SupervisorEventSink;
 import dev.hearth.supervisor.elastic.SupervisorSettings;
+import dev.hearth.testsupport.Mosquitto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Installs from chunks end to end: the hub library sends a bundle file through the embedded Moquette
+ * Installs from chunks end to end: the hub library sends a bundle file through a Mosquitto
  * broker to a real agent serving OTA-V1 over file-backed slots, checked with the real fw_printenv.
  */
 class ChunkInstallOverMqttTest {
@@ -53,7 +54,7 @@ class ChunkInstallOverMqttTest {
     Path dir;
     FileDevice device;
     ElasticSupervisor supervisor;
-    MoquetteBroker broker;
+    Mosquitto broker;
     Updater updater;
     Agent agent;
     HubClient hub;
@@ -64,10 +65,10 @@ class ChunkInstallOverMqttTest {
         device = new FileDevice(dir);
         supervisor = new ElasticSupervisor(SupervisorSettings.defaults(dir.resolve("state")), SupervisorEventSink.NONE);
         supervisor.addDriver(new InJvmIsolationDriver());
-        broker = new MoquetteBroker(dir.resolve("moquette")).start();
+        broker = Mosquitto.anonymous(dir.resolve("mosquitto")).start();
         updater = device.updater("A", "1.0");
         DeviceFacts facts = new DeviceFacts(DEVICE, FileDevice.BOARD, "1", "1.0", "A", "felix", "7");
-        agent = new Agent(AgentSettings.defaults(broker.url, DEVICE, dir.resolve("agent"))
+        agent = new Agent(AgentSettings.defaults(broker.url(), DEVICE, dir.resolve("agent"))
                 .withAllowedRequesters(Set.of("hearth-hub")).withTelemetryIntervalSeconds(0), supervisor, facts,
                 List.of(new OtaApp(updater, Duration.ofMillis(500))));
         agent.start();
@@ -76,7 +77,7 @@ class ChunkInstallOverMqttTest {
             LockSupport.parkNanos(1_000_000);
         }
         assertEquals(AgentState.CONNECTED, agent.state());
-        hub = HubClient.connect(HubSettings.of(broker.url, "hearth-hub"), Duration.ofSeconds(5));
+        hub = HubClient.connect(HubSettings.of(broker.url(), "hearth-hub"), Duration.ofSeconds(5));
         hub.notifications(n -> {
             if (n.device().equals(DEVICE) && n.appId().equals(OtaApp.ID)) {
                 notifications.add(n);

@@ -16,6 +16,7 @@ import dev.hearth.isolation.injvm.InJvmIsolationDriver;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;
 import dev.hearth.supervisor.elastic.SupervisorEventSink;
 import dev.hearth.supervisor.elastic.SupervisorSettings;
+import dev.hearth.testsupport.Mosquitto;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code hearth hub ota …} against a real agent serving OTA-V1 over file-backed slots, through Moquette. */
+/** {@code hearth hub ota …} against a real agent serving OTA-V1 over file-backed slots, through Mosquitto. */
 class HubOtaCommandTest {
 
     static final String DEVICE = "board-1";
@@ -40,7 +41,7 @@ class HubOtaCommandTest {
     Path dir;
     FileDevice device;
     ElasticSupervisor supervisor;
-    MoquetteBroker broker;
+    Mosquitto broker;
     Updater updater;
     Agent agent;
 
@@ -49,10 +50,10 @@ class HubOtaCommandTest {
         device = new FileDevice(dir);
         supervisor = new ElasticSupervisor(SupervisorSettings.defaults(dir.resolve("state")), SupervisorEventSink.NONE);
         supervisor.addDriver(new InJvmIsolationDriver());
-        broker = new MoquetteBroker(dir.resolve("moquette")).start();
+        broker = Mosquitto.anonymous(dir.resolve("mosquitto")).start();
         updater = device.updater("A", "1.0");
         DeviceFacts facts = new DeviceFacts(DEVICE, FileDevice.BOARD, "1", "1.0", "A", "felix", "7");
-        agent = new Agent(AgentSettings.defaults(broker.url, DEVICE, dir.resolve("agent"))
+        agent = new Agent(AgentSettings.defaults(broker.url(), DEVICE, dir.resolve("agent"))
                 .withAllowedRequesters(Set.of("hearth-hub")).withTelemetryIntervalSeconds(0), supervisor, facts,
                 List.of(new OtaApp(updater, Duration.ofSeconds(5))));
         agent.start();
@@ -152,7 +153,7 @@ class HubOtaCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--broker", broker.url, "--timeout", "10s"));
+        all.addAll(List.of("--broker", broker.url(), "--timeout", "10s"));
         int code = HubCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), all.toArray(new String[0]));
         return new Run(code, out.toString(), err.toString());
     }

@@ -16,6 +16,7 @@ import dev.hearth.ota.install.FileUpdateSource;
 import dev.hearth.supervisor.elastic.ElasticSupervisor;
 import dev.hearth.supervisor.elastic.SupervisorEventSink;
 import dev.hearth.supervisor.elastic.SupervisorSettings;
+import dev.hearth.testsupport.Mosquitto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,14 +40,14 @@ class UpdaterEventsOverMqttTest {
     Path dir;
     FileDevice device;
     ElasticSupervisor supervisor;
-    MoquetteBroker broker;
+    Mosquitto broker;
 
     @BeforeEach
     void start() throws Exception {
         device = new FileDevice(dir);
         supervisor = new ElasticSupervisor(SupervisorSettings.defaults(dir.resolve("state")), SupervisorEventSink.NONE);
         supervisor.addDriver(new InJvmIsolationDriver());
-        broker = new MoquetteBroker(dir.resolve("moquette"));
+        broker = Mosquitto.anonymous(dir.resolve("mosquitto"));
     }
 
     @AfterEach
@@ -82,7 +83,7 @@ class UpdaterEventsOverMqttTest {
 
         broker.start();
         BlockingQueue<DeviceEvent> events = new LinkedBlockingQueue<>();
-        try (HubClient hub = HubClient.connect(HubSettings.of(broker.url, "hearth-hub"), Duration.ofSeconds(5))) {
+        try (HubClient hub = HubClient.connect(HubSettings.of(broker.url(), "hearth-hub"), Duration.ofSeconds(5))) {
             hub.watch(e -> {
                 if (e.device().equals("board-1") && e.kind().startsWith("updater/")) {
                     events.add(e);
@@ -107,7 +108,7 @@ class UpdaterEventsOverMqttTest {
 
     private Agent agent() {
         DeviceFacts facts = new DeviceFacts("board-1", "test-board", "1", "1.0", "A", "felix", "7");
-        AgentSettings settings = AgentSettings.defaults(broker.url, "board-1", dir.resolve("agent"))
+        AgentSettings settings = AgentSettings.defaults(broker.url(), "board-1", dir.resolve("agent"))
                 .withAllowedRequesters(Set.of("hearth-hub")).withTelemetryIntervalSeconds(0);
         Agent agent = new Agent(settings, supervisor, facts, List.of());
         agent.start();

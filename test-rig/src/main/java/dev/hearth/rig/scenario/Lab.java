@@ -7,12 +7,11 @@ import dev.hearth.rig.Rig;
 import dev.hearth.rig.RigExtension;
 import dev.hearth.rig.RigFile;
 import dev.hearth.rig.RigFileException;
+import dev.hearth.testsupport.Mosquitto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,14 +55,14 @@ public final class Lab implements AutoCloseable {
     private final Path referenceBundle;
     private final String hostAddress;
     private final URI gateway;
-    private final Optional<Process> broker;
+    private final Optional<Mosquitto> broker;
     private final UpdateServer updates;
     private final Map<String, Path> bundles = new LinkedHashMap<>();
     private UpdateBundles bundleMaker;
     private Path rootA;
 
     private Lab(Rig rig, BoardSpec board, Path work, FirmwareImage image, Path keys, String hostAddress, URI gateway,
-                Optional<Process> broker, Map<String, String> deviceConfiguration) {
+                Optional<Mosquitto> broker, Map<String, String> deviceConfiguration) {
         this.rig = rig;
         this.board = board;
         this.work = work;
@@ -122,9 +120,9 @@ public final class Lab implements AutoCloseable {
         FirmwareImage image = FirmwareImage.open(imageFile);
         Path keys = Path.of(System.getProperty("hearth.rig.keys", imageFile.resolveSibling("keys").toString()));
         if (spec.virtual()) {
-            int port = freePort();
-            Process broker = startMosquitto(work, port);
-            HubResource hub = new HubResource("tcp://127.0.0.1:" + port, fileRig.hub().account(), fileRig.hub().clientId());
+            Mosquitto broker = Mosquitto.anonymous(work.resolve("mosquitto")).start();
+            int port = broker.port();
+            HubResource hub = new HubResource(broker.url(), fileRig.hub().account(), fileRig.hub().clientId());
             Rig rig = new Rig(hub, java.util.List.of(spec));
             int gatewayPort = spec.qemu().forwards().stream().filter(f -> f.guestPort() == 8080)
                     .map(QemuMachine.Forward::hostPort).findFirst()
@@ -169,43 +167,6 @@ public final class Lab implements AutoCloseable {
         Path here = Path.of("").toAbsolutePath();
         Path inModule = here.resolve("rigs/virtual.json");
         return Files.isRegularFile(inModule) ? inModule : here.resolve("test-rig/rigs/virtual.json");
-    }
-
-    private static Process startMosquitto(Path work, int port) {
-        try {
-            Path conf = work.resolve("mosquitto.conf");
-            Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                    + "max_packet_size 4194304\n");
-            Process p = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("mosquitto.log").toFile()).start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-                    return p;
-                } catch (IOException notYet) {
-                    if (!p.isAlive() || System.nanoTime() > deadline) {
-                        p.destroyForcibly();
-                        throw new IllegalStateException("lab: Mosquitto did not listen on " + port + " (log: "
-                                + work.resolve("mosquitto.log") + "): " + notYet.getMessage());
-                    }
-                    p.waitFor(100, TimeUnit.MILLISECONDS);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("lab: cannot start mosquitto (apt-get install mosquitto): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("lab: interrupted while starting Mosquitto", e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("lab: no free port: " + e.getMessage(), e);
-        }
     }
 
     private static InetAddress address(String host) {
@@ -327,16 +288,6 @@ public final class Lab implements AutoCloseable {
     @Override
     public void close() {
         updates.close();
-        broker.ifPresent(p -> {
-            p.destroy();
-            try {
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-        });
+        broker.ifPresent(Mosquitto::close);
     }
 }
