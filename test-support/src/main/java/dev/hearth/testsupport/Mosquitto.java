@@ -59,7 +59,7 @@ public final class Mosquitto implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
-    public Path log() {
+    private Path log() {
         return directory.resolve("mosquitto.log");
     }
 
@@ -108,10 +108,6 @@ public final class Mosquitto implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process = null;
-    }
-
-    public boolean running() {
-        return process != null && process.isAlive();
     }
 
     @Override

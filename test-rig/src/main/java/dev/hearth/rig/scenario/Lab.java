@@ -120,13 +120,13 @@ public final class Lab implements AutoCloseable {
         FirmwareImage image = FirmwareImage.open(imageFile);
         Path keys = Path.of(System.getProperty("hearth.rig.keys", imageFile.resolveSibling("keys").toString()));
         if (spec.virtual()) {
+            int gatewayPort = spec.qemu().forwards().stream().filter(f -> f.guestPort() == 8080)
+                    .map(QemuMachine.Forward::hostPort).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("lab: the virtual board forwards no host port to the gateway (8080)"));
             Mosquitto broker = Mosquitto.anonymous(work.resolve("mosquitto")).start();
             int port = broker.port();
             HubResource hub = new HubResource(broker.url(), fileRig.hub().account(), fileRig.hub().clientId());
             Rig rig = new Rig(hub, java.util.List.of(spec));
-            int gatewayPort = spec.qemu().forwards().stream().filter(f -> f.guestPort() == 8080)
-                    .map(QemuMachine.Forward::hostPort).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("lab: the virtual board forwards no host port to the gateway (8080)"));
             Map<String, String> config = Map.of("dev.hearth.agent.cfg", String.join("\n",
                     "brokerUrl=tcp://" + VIRTUAL_HOST + ":" + port, "account=" + hub.account(), "clientId=" + spec.device(),
                     "allowedRequesters=" + hub.clientId(), "signingRequired=false", "telemetryIntervalSeconds=10",
